@@ -28,5 +28,13 @@ const candidates = [
 const nodeGyp = candidates.find((p) => existsSync(p));
 if (!nodeGyp) fail('node-gyp not found; run this through npm (npm run build)');
 
-const result = spawnSync(process.execPath, [nodeGyp, 'rebuild'], { cwd: root, stdio: 'inherit' });
+// Build against the headers installed with this Node when they are there, so
+// that no header download is needed (machines without internet access).
+const args = [nodeGyp, 'rebuild'];
+const nodePrefix = join(dirname(process.execPath), '..');
+if (!process.env.npm_config_nodedir && existsSync(join(nodePrefix, 'include/node/node_api.h'))) {
+  args.push(`--nodedir=${nodePrefix}`);
+}
+
+const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
 if (result.status !== 0) fail('native build failed (see the compiler output above)');
