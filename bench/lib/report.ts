@@ -1,0 +1,99 @@
+// The bench report of SPEC section 7: results, ratios, machine, Node and
+// commit, written as bench/results/latest.json and latest.md and printed as
+// one Markdown table.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+
+export interface BenchResult {
+  name: string;
+  opsPerSec: number;
+  p50Ns: number;
+  p99Ns: number;
+  p999Ns: number;
+  samples: number;
+  /** Extra figures some rows carry (e.g. bytesPerSession); printed after the standard columns. */
+  [extra: string]: number | string;
+}
+
+export interface BenchRatio {
+  name: string;
+  value: number;
+  higherIsBetter: boolean;
+}
+
+export interface BenchReport {
+  machine: { cpu: string; cores: number; memoryGiB: number; platform: string; arch: string };
+  node: string;
+  commit: string;
+  date: string;
+  results: BenchResult[];
+  ratios: BenchRatio[];
+}
+
+function commit(): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+export function makeReport(results: BenchResult[], ratios: BenchRatio[]): BenchReport {
+  const cpuList = cpus();
+  return {
+    machine: {
+      cpu: cpuList[0]?.model ?? 'unknown',
+      cores: cpuList.length,
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      platform: process.platform,
+      arch: process.arch,
+    },
+    node: process.version,
+    commit: commit(),
+    date: new Date().toISOString(),
+    results,
+    ratios,
+  };
+}
+
+const STANDARD = new Set(['name', 'opsPerSec', 'p50Ns', 'p99Ns', 'p999Ns', 'samples']);
+
+function figure(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (Math.abs(value) >= 100) return Math.round(value).toLocaleString('en-US');
+  return value.toFixed(value >= 10 ? 1 : 2);
+}
+
+export function toMarkdown(report: BenchReport): string {
+  const lines = [
+    `portcullis bench — ${report.machine.cpu}, ${report.machine.cores} cores, Node ${report.node}, commit ${report.commit}`,
+    '',
+    '| name | ops/s | p50 ns | p99 ns | p999 ns | samples | notes |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
+  ];
+  for (const r of report.results) {
+    const notes = Object.entries(r)
+      .filter(([key]) => !STANDARD.has(key))
+      .map(([key, value]) => `${key}=${typeof value === 'number' ? figure(value) : value}`)
+      .join(', ');
+    lines.push(
+      `| ${r.name} | ${figure(r.opsPerSec)} | ${figure(r.p50Ns)} | ${figure(r.p99Ns)} | ${figure(r.p999Ns)} | ${r.samples} | ${notes} |`,
+    );
+  }
+  if (report.ratios.length > 0) {
+    lines.push('', '| ratio | value | better when |', '| --- | ---: | --- |');
+    for (const ratio of report.ratios) {
+      lines.push(
+        `| ${ratio.name} | ${ratio.value.toFixed(2)}x | ${ratio.higherIsBetter ? 'higher' : 'lower'} |`,
+      );
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function writeReport(report: BenchReport, directory: URL): void {
+  mkdirSync(directory, { recursive: true });
+  writeFileSync(new URL('latest.json', directory), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(new URL('latest.md', directory), toMarkdown(report));
+}

@@ -1,0 +1,46 @@
+// `npm run bench`: runs the micro benchmarks (and, with --full, longer runs),
+// prints a progress line per row and the Markdown table, and writes
+// bench/results/latest.json and latest.md (SPEC section 7).
+//
+//   npm run bench -- --filter ratelimit     only rows whose name contains "ratelimit"
+//   npm run bench -- --full                 longer sampling
+import { parseArgs } from 'node:util';
+import { runMicro } from './lib/micro.ts';
+import { type BenchRatio, type BenchResult, makeReport, toMarkdown, writeReport } from './lib/report.ts';
+import type { MicroSuite } from './lib/suite.ts';
+import { cryptoSuite } from './micro/crypto.bench.ts';
+import { rateLimitSuite } from './micro/ratelimit.bench.ts';
+
+const suites: MicroSuite[] = [cryptoSuite, rateLimitSuite];
+
+const { values } = parseArgs({
+  options: {
+    filter: { type: 'string' },
+    full: { type: 'boolean', default: false },
+  },
+});
+const filter = values.filter;
+const timing = values.full ? { timeMs: 3000, warmupMs: 500 } : { timeMs: 1000, warmupMs: 200 };
+
+const results: BenchResult[] = [];
+const ratios: BenchRatio[] = [];
+
+for (const suite of suites) {
+  const cases = (await suite.cases()).filter((c) => !filter || c.name.includes(filter));
+  for (const c of cases) {
+    process.stderr.write(`bench: ${c.name} ...`);
+    const [result] = await runMicro([c], timing);
+    results.push(result!);
+    process.stderr.write(` ${Math.round(result!.opsPerSec).toLocaleString('en-US')} ops/s\n`);
+  }
+  for (const [ours, peer] of suite.comparisons) {
+    const a = results.find((r) => r.name === ours);
+    const b = results.find((r) => r.name === peer);
+    if (a && b)
+      ratios.push({ name: `${ours} / ${peer}`, value: a.opsPerSec / b.opsPerSec, higherIsBetter: true });
+  }
+}
+
+const report = makeReport(results, ratios);
+writeReport(report, new URL('./results/', import.meta.url));
+process.stdout.write(toMarkdown(report));
