@@ -1,0 +1,276 @@
+// The order registry: every order the firewall has forwarded, per account,
+// with the counters the pre-trade checks read (open orders, open buy and sell
+// quantity per market, filled position per market) kept exact through the
+// venue's answers.
+//
+// An order counts as open from the moment it is forwarded (before the
+// venue's ack): the checks must see orders in flight, or a burst could slip
+// past a limit. Finished orders stay readable (and their clOrdIds stay taken)
+// for `retentionMs`.
+import { Side, type SideValue } from '../pipeline/request.ts';
+import type { MarketState } from './markets.ts';
+import type { SharedTables } from './shared-tables.ts';
+
+export const OrderStatus = {
+  PENDING_NEW: 0,
+  NEW: 1,
+  PARTIALLY_FILLED: 2,
+  FILLED: 3,
+  CANCELED: 4,
+  REJECTED: 5,
+} as const;
+export type OrderStatusValue = (typeof OrderStatus)[keyof typeof OrderStatus];
+
+export const ORDER_STATUS_NAMES = [
+  'pending_new',
+  'new',
+  'partially_filled',
+  'filled',
+  'canceled',
+  'rejected',
+] as const;
+
+export interface NewOrderRecord {
+  orderId: number;
+  clOrdId: string;
+  accountIndex: number;
+  market: MarketState;
+  side: SideValue;
+  type: number;
+  tif: number;
+  postOnly: boolean;
+  priceTicks: number;
+  qtyLots: number;
+  /** Who placed it (a FIX session, a REST request): where its events are relayed. */
+  owner: unknown;
+}
+
+export class OrderRecord {
+  status: OrderStatusValue = OrderStatus.PENDING_NEW;
+  leavesLots: number;
+  filledLots = 0;
+  /** Sum of fill price x fill qty, in ticks x lots, for the average price. */
+  filledValue = 0;
+  finishedMs = 0;
+  /** The venue's last reject reason, when rejected. */
+  rejectReason = '';
+
+  constructor(
+    readonly orderId: number,
+    public clOrdId: string,
+    readonly accountIndex: number,
+    readonly market: MarketState,
+    readonly side: SideValue,
+    readonly type: number,
+    readonly tif: number,
+    readonly postOnly: boolean,
+    public priceTicks: number,
+    public qtyLots: number,
+    public owner: unknown,
+    readonly createdMs: number,
+  ) {
+    this.leavesLots = qtyLots;
+  }
+
+  get live(): boolean {
+    return this.status <= OrderStatus.PARTIALLY_FILLED;
+  }
+
+  /** Average fill price in ticks (0 before any fill). */
+  get averagePriceTicks(): number {
+    return this.filledLots === 0 ? 0 : this.filledValue / this.filledLots;
+  }
+}
+
+class AccountOrders {
+  readonly live = new Map<string, OrderRecord>();
+  /** Finished orders and replaced-away clOrdIds, oldest first. */
+  readonly finished = new Map<string, OrderRecord>();
+}
+
+export class OrderRegistry {
+  private readonly accounts: AccountOrders[] = [];
+  private readonly byOrderId = new Map<number, OrderRecord>();
+
+  constructor(
+    private readonly tables: SharedTables,
+    readonly retentionMs = 10 * 60 * 1000,
+  ) {}
+
+  private ordersOf(accountIndex: number): AccountOrders {
+    let orders = this.accounts[accountIndex];
+    if (!orders) {
+      orders = new AccountOrders();
+      this.accounts[accountIndex] = orders;
+    }
+    return orders;
+  }
+
+  /** True when the clOrdId is live or was used by a recently finished order of the account. */
+  isClOrdIdTaken(accountIndex: number, clOrdId: string, nowMs: number): boolean {
+    const orders = this.accounts[accountIndex];
+    if (!orders) return false;
+    if (orders.live.has(clOrdId)) return true;
+    this.prune(orders, nowMs);
+    return orders.finished.has(clOrdId);
+  }
+
+  findLive(accountIndex: number, clOrdId: string): OrderRecord | undefined {
+    return this.accounts[accountIndex]?.live.get(clOrdId);
+  }
+
+  /** A live or recently finished order of the account. */
+  find(accountIndex: number, clOrdId: string, nowMs: number): OrderRecord | undefined {
+    const orders = this.accounts[accountIndex];
+    if (!orders) return undefined;
+    const live = orders.live.get(clOrdId);
+    if (live) return live;
+    this.prune(orders, nowMs);
+    const finished = orders.finished.get(clOrdId);
+    // A replaced-away clOrdId maps to the order under its new clOrdId; it is not that order's name now.
+    return finished && finished.clOrdId === clOrdId ? finished : undefined;
+  }
+
+  byId(orderId: number): OrderRecord | undefined {
+    return this.byOrderId.get(orderId);
+  }
+
+  /** Live orders of an account, optionally of one market. */
+  liveOrders(accountIndex: number, marketIndex = -1): OrderRecord[] {
+    const orders = this.accounts[accountIndex];
+    if (!orders) return [];
+    const result: OrderRecord[] = [];
+    for (const order of orders.live.values()) {
+      if (marketIndex < 0 || order.market.index === marketIndex) result.push(order);
+    }
+    return result;
+  }
+
+  /** Registers an order being forwarded; it counts as open from now on. */
+  open(input: NewOrderRecord, nowMs: number): OrderRecord {
+    const record = new OrderRecord(
+      input.orderId,
+      input.clOrdId,
+      input.accountIndex,
+      input.market,
+      input.side,
+      input.type,
+      input.tif,
+      input.postOnly,
+      input.priceTicks,
+      input.qtyLots,
+      input.owner,
+      nowMs,
+    );
+    this.ordersOf(input.accountIndex).live.set(record.clOrdId, record);
+    this.byOrderId.set(record.orderId, record);
+    this.tables.addOpenOrders(record.accountIndex, 1);
+    this.tables.addOpen(
+      record.accountIndex,
+      record.market.index,
+      record.side === Side.BUY,
+      record.leavesLots,
+    );
+    return record;
+  }
+
+  onAck(orderId: number): OrderRecord | undefined {
+    const record = this.byOrderId.get(orderId);
+    if (record && record.status === OrderStatus.PENDING_NEW) record.status = OrderStatus.NEW;
+    return record;
+  }
+
+  onReject(orderId: number, reason: string, nowMs: number): OrderRecord | undefined {
+    const record = this.byOrderId.get(orderId);
+    if (!record?.live) return record;
+    record.rejectReason = reason;
+    this.finish(record, OrderStatus.REJECTED, nowMs);
+    return record;
+  }
+
+  /** A fill of `qtyLots` at `priceTicks`, after which `leavesLots` remain open at the venue. */
+  onFill(orderId: number, qtyLots: number, priceTicks: number, leavesLots: number, nowMs: number) {
+    const record = this.byOrderId.get(orderId);
+    if (!record?.live) return record;
+    const buy = record.side === Side.BUY;
+    record.filledLots += qtyLots;
+    record.filledValue += qtyLots * priceTicks;
+    this.tables.addPosition(record.accountIndex, record.market.index, buy ? qtyLots : -qtyLots);
+    this.tables.addOpen(record.accountIndex, record.market.index, buy, leavesLots - record.leavesLots);
+    record.leavesLots = leavesLots;
+    if (leavesLots <= 0) {
+      record.leavesLots = 0;
+      this.finish(record, OrderStatus.FILLED, nowMs);
+    } else {
+      record.status = OrderStatus.PARTIALLY_FILLED;
+    }
+    return record;
+  }
+
+  onCanceled(orderId: number, nowMs: number): OrderRecord | undefined {
+    const record = this.byOrderId.get(orderId);
+    if (!record?.live) return record;
+    this.finish(record, OrderStatus.CANCELED, nowMs);
+    return record;
+  }
+
+  /** The venue replaced the order: new clOrdId, price and quantity; `leavesLots` remain open. */
+  onReplaced(
+    orderId: number,
+    clOrdId: string,
+    priceTicks: number,
+    qtyLots: number,
+    leavesLots: number,
+    nowMs: number,
+  ) {
+    const record = this.byOrderId.get(orderId);
+    if (!record?.live) return record;
+    const orders = this.ordersOf(record.accountIndex);
+    if (clOrdId !== record.clOrdId) {
+      orders.live.delete(record.clOrdId);
+      this.prune(orders, nowMs);
+      orders.finished.set(record.clOrdId, record); // the old clOrdId stays taken
+      record.clOrdId = clOrdId;
+      orders.live.set(clOrdId, record);
+    }
+    this.tables.addOpen(
+      record.accountIndex,
+      record.market.index,
+      record.side === Side.BUY,
+      leavesLots - record.leavesLots,
+    );
+    record.priceTicks = priceTicks;
+    record.qtyLots = qtyLots;
+    record.leavesLots = leavesLots;
+    if (leavesLots <= 0) this.finish(record, OrderStatus.FILLED, nowMs);
+    return record;
+  }
+
+  private finish(record: OrderRecord, status: OrderStatusValue, nowMs: number): void {
+    const orders = this.ordersOf(record.accountIndex);
+    this.tables.addOpen(
+      record.accountIndex,
+      record.market.index,
+      record.side === Side.BUY,
+      -record.leavesLots,
+    );
+    this.tables.addOpenOrders(record.accountIndex, -1);
+    if (status !== OrderStatus.FILLED) record.leavesLots = 0;
+    record.status = status;
+    record.finishedMs = nowMs;
+    orders.live.delete(record.clOrdId);
+    this.prune(orders, nowMs);
+    orders.finished.set(record.clOrdId, record);
+  }
+
+  /** Forgets finished orders older than the retention window (the map is oldest first). */
+  private prune(orders: AccountOrders, nowMs: number): void {
+    for (const [clOrdId, record] of orders.finished) {
+      const finishedAt = record.live ? record.createdMs : record.finishedMs;
+      if (nowMs - finishedAt < this.retentionMs) break;
+      orders.finished.delete(clOrdId);
+      if (!record.live && this.byOrderId.get(record.orderId) === record)
+        this.byOrderId.delete(record.orderId);
+    }
+  }
+}

@@ -1,0 +1,150 @@
+// Hot counters and flags in shared memory, so that several edge threads can
+// share them (each thread attaches to the same SharedArrayBuffer).
+//
+//   flags     Int32 (Atomics): kill switches, global / per account / per market / per key
+//   counters  Int32 (Atomics): open orders per account
+//   amounts   Float64: open buy, open sell and filled position in lots, per account x market.
+//             Written only by the thread that owns the account's order flow (orders are
+//             registered where they were placed); read by any.
+//   prices    Float64: reference price in ticks per market (0 = none), from the venue.
+//
+// Entities get a stable index the first time their id is seen, kept across
+// configuration reloads, so a reload never moves a counter.
+
+export interface SharedTableSizes {
+  accounts: number;
+  markets: number;
+  keys: number;
+}
+
+const AMOUNTS_PER_CELL = 3;
+const OPEN_BUY = 0;
+const OPEN_SELL = 1;
+const POSITION = 2;
+
+export class SharedTables {
+  readonly buffer: SharedArrayBuffer;
+  readonly sizes: SharedTableSizes;
+  private readonly flags: Int32Array;
+  private readonly openOrders: Int32Array;
+  private readonly amounts: Float64Array;
+  private readonly prices: Float64Array;
+
+  private constructor(buffer: SharedArrayBuffer, sizes: SharedTableSizes) {
+    this.buffer = buffer;
+    this.sizes = sizes;
+    const flagCount = 1 + sizes.accounts + sizes.markets + sizes.keys;
+    const flagBytes = flagCount * 4;
+    const counterBytes = sizes.accounts * 4;
+    const amountsOffset = Math.ceil((flagBytes + counterBytes) / 8) * 8;
+    this.flags = new Int32Array(buffer, 0, flagCount);
+    this.openOrders = new Int32Array(buffer, flagBytes, sizes.accounts);
+    const amountCount = sizes.accounts * sizes.markets * AMOUNTS_PER_CELL;
+    this.amounts = new Float64Array(buffer, amountsOffset, amountCount);
+    this.prices = new Float64Array(buffer, amountsOffset + amountCount * 8, sizes.markets);
+  }
+
+  static bytesFor(sizes: SharedTableSizes): number {
+    const flagBytes = (1 + sizes.accounts + sizes.markets + sizes.keys) * 4;
+    const amountsOffset = Math.ceil((flagBytes + sizes.accounts * 4) / 8) * 8;
+    return amountsOffset + (sizes.accounts * sizes.markets * AMOUNTS_PER_CELL + sizes.markets) * 8;
+  }
+
+  static create(sizes: SharedTableSizes): SharedTables {
+    return new SharedTables(new SharedArrayBuffer(SharedTables.bytesFor(sizes)), sizes);
+  }
+
+  static attach(buffer: SharedArrayBuffer, sizes: SharedTableSizes): SharedTables {
+    if (buffer.byteLength < SharedTables.bytesFor(sizes))
+      throw new RangeError('shared tables buffer is too small');
+    return new SharedTables(buffer, sizes);
+  }
+
+  // Kill switches -----------------------------------------------------------
+
+  globalKilled(): boolean {
+    return Atomics.load(this.flags, 0) !== 0;
+  }
+  accountKilled(account: number): boolean {
+    return Atomics.load(this.flags, 1 + account) !== 0;
+  }
+  marketKilled(market: number): boolean {
+    return Atomics.load(this.flags, 1 + this.sizes.accounts + market) !== 0;
+  }
+  keyKilled(key: number): boolean {
+    return Atomics.load(this.flags, 1 + this.sizes.accounts + this.sizes.markets + key) !== 0;
+  }
+  setGlobalKill(on: boolean): void {
+    Atomics.store(this.flags, 0, on ? 1 : 0);
+  }
+  setAccountKill(account: number, on: boolean): void {
+    Atomics.store(this.flags, 1 + account, on ? 1 : 0);
+  }
+  setMarketKill(market: number, on: boolean): void {
+    Atomics.store(this.flags, 1 + this.sizes.accounts + market, on ? 1 : 0);
+  }
+  setKeyKill(key: number, on: boolean): void {
+    Atomics.store(this.flags, 1 + this.sizes.accounts + this.sizes.markets + key, on ? 1 : 0);
+  }
+
+  // Open orders per account --------------------------------------------------
+
+  openOrderCount(account: number): number {
+    return Atomics.load(this.openOrders, account);
+  }
+  addOpenOrders(account: number, delta: number): void {
+    Atomics.add(this.openOrders, account, delta);
+  }
+
+  // Quantities per account x market, in lots ----------------------------------
+
+  private cell(account: number, market: number): number {
+    return (account * this.sizes.markets + market) * AMOUNTS_PER_CELL;
+  }
+  openBuyLots(account: number, market: number): number {
+    return this.amounts[this.cell(account, market) + OPEN_BUY]!;
+  }
+  openSellLots(account: number, market: number): number {
+    return this.amounts[this.cell(account, market) + OPEN_SELL]!;
+  }
+  positionLots(account: number, market: number): number {
+    return this.amounts[this.cell(account, market) + POSITION]!;
+  }
+  addOpen(account: number, market: number, buy: boolean, lots: number): void {
+    this.amounts[this.cell(account, market) + (buy ? OPEN_BUY : OPEN_SELL)]! += lots;
+  }
+  addPosition(account: number, market: number, lots: number): void {
+    this.amounts[this.cell(account, market) + POSITION]! += lots;
+  }
+
+  // Reference prices per market, in ticks -------------------------------------
+
+  /** 0 when the venue has not published one yet. */
+  referencePriceTicks(market: number): number {
+    return this.prices[market]!;
+  }
+  setReferencePrice(market: number, ticks: number): void {
+    this.prices[market] = ticks;
+  }
+}
+
+/** Hands out stable indices by id, never reusing one within a run. */
+export class IndexAllocator {
+  private readonly indices = new Map<string, number>();
+  constructor(
+    readonly capacity: number,
+    private readonly what: string,
+  ) {}
+
+  indexOf(id: string): number {
+    let index = this.indices.get(id);
+    if (index === undefined) {
+      if (this.indices.size >= this.capacity) {
+        throw new RangeError(`too many ${this.what} for the shared tables (capacity ${this.capacity})`);
+      }
+      index = this.indices.size;
+      this.indices.set(id, index);
+    }
+    return index;
+  }
+}

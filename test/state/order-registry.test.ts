@@ -1,0 +1,181 @@
+// The registry's counters stay exact through any sequence of venue answers.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import { Side } from '../../src/pipeline/request.ts';
+import type { MarketState } from '../../src/state/markets.ts';
+import { OrderRegistry, OrderStatus } from '../../src/state/order-registry.ts';
+import { SharedTables } from '../../src/state/shared-tables.ts';
+
+const market = { symbol: 'BTC-PERP', index: 1 } as MarketState;
+
+type Event =
+  | { kind: 'open'; side: 1 | 2; qty: number }
+  | { kind: 'ack' | 'cancel' | 'reject'; pick: number }
+  | { kind: 'fill'; pick: number; share: number }
+  | { kind: 'replace'; pick: number; qty: number };
+
+const event: fc.Arbitrary<Event> = fc.oneof(
+  fc.record({
+    kind: fc.constant('open' as const),
+    side: fc.constantFrom(1 as const, 2 as const),
+    qty: fc.integer({ min: 1, max: 1000 }),
+  }),
+  fc.record({ kind: fc.constantFrom('ack' as const, 'cancel' as const, 'reject' as const), pick: fc.nat() }),
+  fc.record({
+    kind: fc.constant('fill' as const),
+    pick: fc.nat(),
+    share: fc.double({ min: 0.01, max: 1, noNaN: true }),
+  }),
+  fc.record({
+    kind: fc.constant('replace' as const),
+    pick: fc.nat(),
+    qty: fc.integer({ min: 1, max: 2000 }),
+  }),
+);
+
+describe('order registry', () => {
+  test('open orders, open quantities and positions match the orders, whatever the venue says', () => {
+    fc.assert(
+      fc.property(fc.array(event, { minLength: 1, maxLength: 80 }), (events) => {
+        const tables = SharedTables.create({ accounts: 2, markets: 2, keys: 1 });
+        const registry = new OrderRegistry(tables);
+        const ids: number[] = [];
+        let nextId = 1;
+        let now = 0;
+        for (const e of events) {
+          now += 1;
+          const id = ids.length > 0 && e.kind !== 'open' ? ids[e.pick % ids.length]! : -1;
+          const order = registry.byId(id);
+          switch (e.kind) {
+            case 'open': {
+              const record = registry.open(
+                {
+                  orderId: nextId,
+                  clOrdId: `c${nextId}`,
+                  accountIndex: 1,
+                  market,
+                  side: e.side,
+                  type: 1,
+                  tif: 1,
+                  postOnly: false,
+                  priceTicks: 100,
+                  qtyLots: e.qty,
+                  owner: null,
+                },
+                now,
+              );
+              assert.equal(record.status, OrderStatus.PENDING_NEW);
+              ids.push(nextId++);
+              break;
+            }
+            case 'ack':
+              registry.onAck(id);
+              break;
+            case 'cancel':
+              registry.onCanceled(id, now);
+              break;
+            case 'reject':
+              registry.onReject(id, 'venue says no', now);
+              break;
+            case 'fill': {
+              if (!order?.live) break;
+              const qty = Math.max(1, Math.floor(order.leavesLots * e.share));
+              registry.onFill(id, qty, 101, order.leavesLots - qty, now);
+              break;
+            }
+            case 'replace': {
+              if (!order?.live || e.qty <= order.filledLots) break;
+              registry.onReplaced(id, `r${id}-${now}`, 99, e.qty, e.qty - order.filledLots, now);
+              break;
+            }
+          }
+          // The counters equal what the orders themselves say.
+          let live = 0;
+          let openBuy = 0;
+          let openSell = 0;
+          let position = 0;
+          for (const orderId of ids) {
+            const o = registry.byId(orderId)!;
+            if (o.live) {
+              live++;
+              if (o.side === Side.BUY) openBuy += o.leavesLots;
+              else openSell += o.leavesLots;
+            }
+            position += o.side === Side.BUY ? o.filledLots : -o.filledLots;
+            assert.ok(o.leavesLots >= 0);
+            assert.equal(o.live ? o.leavesLots + o.filledLots : o.leavesLots, o.live ? o.qtyLots : 0);
+          }
+          assert.equal(tables.openOrderCount(1), live);
+          assert.equal(tables.openBuyLots(1, 1), openBuy);
+          assert.equal(tables.openSellLots(1, 1), openSell);
+          assert.equal(tables.positionLots(1, 1), position);
+          assert.equal(registry.liveOrders(1).length, live);
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  test('lookups by clOrdId follow replaces; finished orders stay readable for the retention window', () => {
+    const tables = SharedTables.create({ accounts: 1, markets: 2, keys: 1 });
+    const registry = new OrderRegistry(tables, 1000);
+    registry.open(
+      {
+        orderId: 7,
+        clOrdId: 'a',
+        accountIndex: 0,
+        market,
+        side: Side.SELL,
+        type: 1,
+        tif: 1,
+        postOnly: false,
+        priceTicks: 10,
+        qtyLots: 5,
+        owner: 'session-1',
+      },
+      0,
+    );
+    registry.onAck(7);
+    registry.onReplaced(7, 'b', 11, 6, 6, 10);
+    assert.equal(registry.findLive(0, 'a'), undefined);
+    assert.equal(registry.findLive(0, 'b')?.priceTicks, 11);
+    assert.equal(registry.isClOrdIdTaken(0, 'a', 20), true, 'the old clOrdId stays taken');
+    registry.onFill(7, 6, 11, 0, 30);
+    const done = registry.find(0, 'b', 500)!;
+    assert.equal(done.status, OrderStatus.FILLED);
+    assert.equal(done.averagePriceTicks, 11);
+    assert.equal(done.owner, 'session-1');
+    assert.equal(registry.find(0, 'b', 1030), undefined, 'forgotten after the retention window');
+    assert.equal(registry.isClOrdIdTaken(0, 'b', 1030), false);
+    assert.equal(tables.positionLots(0, 1), -6);
+  });
+
+  test('late answers for finished orders change nothing', () => {
+    const tables = SharedTables.create({ accounts: 1, markets: 2, keys: 1 });
+    const registry = new OrderRegistry(tables);
+    registry.open(
+      {
+        orderId: 1,
+        clOrdId: 'x',
+        accountIndex: 0,
+        market,
+        side: Side.BUY,
+        type: 1,
+        tif: 1,
+        postOnly: false,
+        priceTicks: 10,
+        qtyLots: 5,
+        owner: null,
+      },
+      0,
+    );
+    registry.onCanceled(1, 1);
+    registry.onFill(1, 5, 10, 0, 2);
+    registry.onReject(1, 'late', 3);
+    assert.equal(registry.byId(1)!.status, OrderStatus.CANCELED);
+    assert.equal(tables.positionLots(0, 1), 0);
+    assert.equal(tables.openOrderCount(0), 0);
+    assert.equal(tables.openBuyLots(0, 1), 0);
+  });
+});
