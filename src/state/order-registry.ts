@@ -84,8 +84,18 @@ export class OrderRecord {
 
 class AccountOrders {
   readonly live = new Map<string, OrderRecord>();
-  /** Finished orders and replaced-away clOrdIds, oldest first. */
+  /** Finished orders and replaced-away clOrdIds, by clOrdId. */
   readonly finished = new Map<string, OrderRecord>();
+  /** The same entries in the order they finished, with when: a queue pruned from its head. */
+  readonly retiredIds: string[] = [];
+  readonly retiredAt: number[] = [];
+  retiredHead = 0;
+
+  retire(clOrdId: string, record: OrderRecord, nowMs: number): void {
+    this.finished.set(clOrdId, record);
+    this.retiredIds.push(clOrdId);
+    this.retiredAt.push(nowMs);
+  }
 }
 
 export class OrderRegistry {
@@ -229,7 +239,7 @@ export class OrderRegistry {
     if (clOrdId !== record.clOrdId) {
       orders.live.delete(record.clOrdId);
       this.prune(orders, nowMs);
-      orders.finished.set(record.clOrdId, record); // the old clOrdId stays taken
+      orders.retire(record.clOrdId, record, nowMs); // the old clOrdId stays taken
       record.clOrdId = clOrdId;
       orders.live.set(clOrdId, record);
     }
@@ -260,17 +270,33 @@ export class OrderRegistry {
     record.finishedMs = nowMs;
     orders.live.delete(record.clOrdId);
     this.prune(orders, nowMs);
-    orders.finished.set(record.clOrdId, record);
+    orders.retire(record.clOrdId, record, nowMs);
   }
 
-  /** Forgets finished orders older than the retention window (the map is oldest first). */
+  /**
+   * Forgets finished orders older than the retention window. Walks the queue
+   * from its head without an iterator, so a check that prunes nothing
+   * allocates nothing.
+   */
   private prune(orders: AccountOrders, nowMs: number): void {
-    for (const [clOrdId, record] of orders.finished) {
-      const finishedAt = record.live ? record.createdMs : record.finishedMs;
-      if (nowMs - finishedAt < this.retentionMs) break;
+    const ids = orders.retiredIds;
+    const times = orders.retiredAt;
+    let head = orders.retiredHead;
+    while (head < ids.length && nowMs - times[head]! >= this.retentionMs) {
+      const clOrdId = ids[head]!;
+      const record = orders.finished.get(clOrdId);
       orders.finished.delete(clOrdId);
-      if (!record.live && this.byOrderId.get(record.orderId) === record)
+      if (record && !record.live && this.byOrderId.get(record.orderId) === record) {
         this.byOrderId.delete(record.orderId);
+      }
+      head++;
     }
+    if (head > 1024 && head * 2 > ids.length) {
+      ids.splice(0, head);
+      times.splice(0, head);
+      head = 0;
+    }
+    orders.retiredHead = head;
   }
+
 }
