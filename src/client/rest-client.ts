@@ -1,0 +1,78 @@
+// REST client of the SDK: signs every request per SPEC section 4 and returns
+// the parsed answer with its status. Uses the platform's fetch.
+import { type Credentials, signRest } from './credentials.ts';
+
+export interface OrderInput {
+  clOrdId: string;
+  symbol: string;
+  side: 'buy' | 'sell';
+  type: 'limit' | 'market';
+  qty: string;
+  price?: string;
+  tif?: 'GTC' | 'IOC' | 'FOK' | 'DAY';
+  postOnly?: boolean;
+}
+
+export interface RestResponse<T = unknown> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export interface RestError {
+  error: { code: string; message: string; requestId: string };
+}
+
+export class RestClient {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly credentials: Credentials,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  placeOrder(order: OrderInput): Promise<RestResponse> {
+    return this.request('POST', '/api/v1/orders', order);
+  }
+
+  cancelOrder(clOrdId: string): Promise<RestResponse> {
+    return this.request('DELETE', `/api/v1/orders/${encodeURIComponent(clOrdId)}`);
+  }
+
+  cancelAll(symbol?: string): Promise<RestResponse> {
+    return this.request('POST', '/api/v1/orders/cancel-all', symbol === undefined ? {} : { symbol });
+  }
+
+  getOrder(clOrdId: string): Promise<RestResponse> {
+    return this.request('GET', `/api/v1/orders/${encodeURIComponent(clOrdId)}`);
+  }
+
+  limits(): Promise<RestResponse> {
+    return this.request('GET', '/api/v1/limits');
+  }
+
+  /** A signed request with a JSON body (or none). */
+  async request(method: string, pathWithQuery: string, body?: unknown): Promise<RestResponse> {
+    const bytes = body === undefined ? new Uint8Array(0) : Buffer.from(JSON.stringify(body), 'utf8');
+    const timestamp = this.clock();
+    const headers: Record<string, string> = {
+      'X-PC-APIKEY': this.credentials.keyId,
+      'X-PC-TIMESTAMP': String(timestamp),
+      'X-PC-SIGNATURE': signRest(this.credentials, timestamp, method, pathWithQuery, bytes),
+      Accept: 'application/json',
+    };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const response = await fetch(new URL(pathWithQuery, this.baseUrl), {
+      method,
+      headers,
+      body: body === undefined ? undefined : bytes,
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text.length > 0 ? JSON.parse(text) : null;
+    } catch {
+      // not JSON: return the text as is
+    }
+    return { status: response.status, headers: response.headers, body: parsed };
+  }
+}
