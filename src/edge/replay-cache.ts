@@ -1,0 +1,62 @@
+// Remembers recently seen request signatures, so the same signed request
+// cannot be played twice within the receive window (REST: REPLAYED).
+//
+// Signatures are kept in time buckets covering twice the receive window (a
+// timestamp may be up to one window in the past or the future); whole buckets
+// expire at once. Memory bound: at most `maxEntries` signatures in total
+// (about 120 bytes each with the map's overhead, so 12 MB by default). When it
+// is full, new requests are refused rather than let through unchecked.
+
+export interface ReplayCacheOptions {
+  windowMs: number;
+  maxEntries?: number;
+  buckets?: number;
+}
+
+export const ReplayVerdict = { FRESH: 0, REPLAYED: 1, FULL: 2 } as const;
+export type ReplayVerdictValue = (typeof ReplayVerdict)[keyof typeof ReplayVerdict];
+
+export class ReplayCache {
+  private readonly buckets: Set<string>[];
+  private readonly bucketMs: number;
+  private readonly maxEntries: number;
+  private currentBucket = 0;
+  private currentStart = 0;
+  private size = 0;
+
+  constructor(options: ReplayCacheOptions) {
+    const count = options.buckets ?? 8;
+    this.buckets = Array.from({ length: count }, () => new Set<string>());
+    // The buckets together span 2 x window plus one bucket of slack.
+    this.bucketMs = Math.max(1, Math.ceil((2 * options.windowMs) / (count - 1)));
+    this.maxEntries = options.maxEntries ?? 100_000;
+  }
+
+  /** Records the signature; says whether it was fresh, already seen, or could not be recorded. */
+  check(signature: string, nowMs: number): ReplayVerdictValue {
+    this.advance(nowMs);
+    for (const bucket of this.buckets) if (bucket.has(signature)) return ReplayVerdict.REPLAYED;
+    if (this.size >= this.maxEntries) return ReplayVerdict.FULL;
+    this.buckets[this.currentBucket]!.add(signature);
+    this.size++;
+    return ReplayVerdict.FRESH;
+  }
+
+  get entries(): number {
+    return this.size;
+  }
+
+  private advance(nowMs: number): void {
+    if (this.currentStart === 0) this.currentStart = nowMs;
+    let steps = Math.floor((nowMs - this.currentStart) / this.bucketMs);
+    if (steps <= 0) return;
+    if (steps > this.buckets.length) steps = this.buckets.length;
+    for (let i = 0; i < steps; i++) {
+      this.currentBucket = (this.currentBucket + 1) % this.buckets.length;
+      const expired = this.buckets[this.currentBucket]!;
+      this.size -= expired.size;
+      expired.clear();
+    }
+    this.currentStart = nowMs - ((nowMs - this.currentStart) % this.bucketMs);
+  }
+}
