@@ -298,5 +298,4 @@ export class OrderRegistry {
     }
     orders.retiredHead = head;
   }
-
 }
