@@ -27,5 +27,7 @@ export interface ApiKeyState {
   readonly expiresAtMs: number;
   /** Rate-limit key of the key itself. */
   readonly limitKey: bigint;
+  /** Default for FIX sessions of this key: cancel their live orders when the session drops. */
+  readonly cancelOnDisconnect: boolean;
   revoked: boolean;
 }

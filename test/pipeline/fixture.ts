@@ -66,6 +66,7 @@ export function makeFixture() {
     notBeforeMs: NOW - 1000,
     expiresAtMs: NOW + 86_400_000,
     limitKey: limiter.keyOf('key:mm1-key'),
+    cancelOnDisconnect: true,
     revoked: false,
   };
   const state: PipelineState = { tables, orders, limiter, policies };

@@ -1,0 +1,224 @@
+// The configuration file's shape (SPEC section 2), as one zod schema. Every
+// object is strict: an unknown key is a mistake (a typo in "maxOpenOrdres"
+// must not silently drop a risk limit). Checks that span several entries
+// (duplicates, references between sections, decimals on their step) are in
+// the refinement at the bottom, so every problem carries its JSON path.
+import { z } from 'zod';
+import { cidrProblem } from '../cidr.ts';
+import { DecimalError, DecimalStep, decimalErrorText, parseDecimal } from '../decimal.ts';
+
+const ID = /^[A-Za-z0-9_.-]{1,64}$/;
+const SYMBOL = /^[A-Za-z0-9_.\-/]{1,32}$/;
+const COMP_ID = /^[A-Za-z0-9_-]{1,32}$/;
+
+const positiveInt = z.int().min(1);
+const port = z.int().min(0).max(65_535);
+const decimalText = z.string().regex(/^\d+(\.\d+)?$/, 'must be a decimal string such as "0.5"');
+/** A tick or lot size: a decimal that DecimalStep accepts (positive, at most 12 decimals). */
+const stepText = decimalText.superRefine((text, ctx) => {
+  try {
+    DecimalStep.parse(text);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+  }
+});
+const cidrText = z.string().superRefine((text, ctx) => {
+  const why = cidrProblem(text);
+  if (why) ctx.addIssue({ code: 'custom', message: why });
+});
+const publicKeyText = z
+  .base64('must be base64 of the 32-byte public key')
+  .refine((text) => Buffer.from(text, 'base64').length === 32, 'must be base64 of exactly 32 bytes');
+const isoUtc = z.iso.datetime({
+  offset: false,
+  message: 'must be an ISO-8601 UTC time such as "2027-01-01T00:00:00Z"',
+});
+
+export const secretSchema = z.union(
+  [
+    z.strictObject({
+      env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'),
+    }),
+    z.strictObject({ file: z.string().min(1) }),
+    z.strictObject({ value: z.string().min(1) }),
+  ],
+  { error: 'must be {"env": NAME}, {"file": PATH} or {"value": TEXT}' },
+);
+export type SecretSource = z.infer<typeof secretSchema>;
+
+const ratePolicy = z.strictObject({ ratePerSec: z.number().positive().max(1e9), burst: positiveInt });
+
+const marketSchema = z.strictObject({
+  symbol: z.string().regex(SYMBOL, 'must be 1-32 characters of A-Z a-z 0-9 _ . - /'),
+  tickSize: stepText,
+  lotSize: stepText,
+  minQty: decimalText,
+  maxQty: decimalText,
+  maxNotional: decimalText,
+  collarBps: z.int().min(0).max(10_000),
+  status: z.enum(['open', 'halted', 'closed']),
+  requireReferencePrice: z.boolean().default(false),
+});
+
+const accountSchema = z.strictObject({
+  id: z.string().regex(ID, 'must be 1-64 characters of A-Z a-z 0-9 _ . -'),
+  kyc: z.enum(['verified', 'pending', 'rejected']),
+  blocked: z.boolean().default(false),
+  limits: z.strictObject({
+    maxOpenOrders: positiveInt,
+    ordersPerSec: z.number().positive().max(1e9),
+    burst: positiveInt,
+    maxPosition: z.record(z.string(), decimalText).default({}),
+  }),
+});
+
+const keyCommon = {
+  id: z.string().regex(ID, 'must be 1-64 characters of A-Z a-z 0-9 _ . -'),
+  account: z.string(),
+  permissions: z.array(z.enum(['trade', 'cancel', 'read'])).min(1),
+  markets: z.array(z.string()).min(1),
+  cidrs: z.array(cidrText).min(1),
+  notBefore: isoUtc.nullable().default(null),
+  expiresAt: isoUtc.nullable().default(null),
+  /** FIX sessions of this key cancel their orders when they drop, unless the Logon's 8013 says otherwise. */
+  cancelOnDisconnect: z.boolean().default(true),
+};
+
+const keySchema = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject({
+      ...keyCommon,
+      type: z.literal('ed25519'),
+      publicKey: publicKeyText,
+    }),
+    z.strictObject({ ...keyCommon, type: z.literal('hmac-sha256'), secret: secretSchema }),
+  ],
+  { error: 'type must be "ed25519" or "hmac-sha256"' },
+);
+
+export const configSchema = z
+  .strictObject({
+    listen: z.strictObject({
+      host: z.string().min(1),
+      port,
+      tls: z
+        .strictObject({ certFile: z.string().min(1), keyFile: z.string().min(1) })
+        .nullable()
+        .default(null),
+    }),
+    venue: z.strictObject({
+      host: z.string().min(1),
+      port,
+      timeoutMs: z.int().min(1).max(600_000),
+    }),
+    session: z.strictObject({
+      targetCompId: z.string().regex(COMP_ID, 'must be 1-32 characters of A-Z a-z 0-9 _ -'),
+      recvWindowMs: z.int().min(1).max(600_000),
+      maxHeartBtInt: z.int().min(1).max(3600),
+      maxMessageBytes: z.int().min(256).max(1_048_576),
+      logonTimeoutMs: z.int().min(1).max(600_000),
+    }),
+    limits: z.strictObject({
+      perIp: ratePolicy,
+      perConnection: ratePolicy,
+      maxConnectionsPerIp: positiveInt,
+      authFailuresBeforeLockout: positiveInt,
+      lockoutMs: z.int().min(0),
+    }),
+    markets: z.array(marketSchema).min(1),
+    accounts: z.array(accountSchema),
+    keys: z.array(keySchema),
+    state: z.strictObject({ backend: z.literal('memory') }),
+  })
+  .superRefine(checkReferences);
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type Config = z.output<typeof configSchema>;
+export type MarketConfig = Config['markets'][number];
+export type AccountConfig = Config['accounts'][number];
+export type KeyConfig = Config['keys'][number];
+
+type Ctx = z.RefinementCtx<z.output<z.ZodObject>>;
+
+function problem(ctx: Ctx, path: (string | number)[], message: string): void {
+  ctx.addIssue({ code: 'custom', path, message });
+}
+
+/** Checks that need more than one field: uniqueness, references, decimals on their step. */
+function checkReferences(config: Omit<Config, never>, ctx: Ctx): void {
+  const steps = new Map<string, DecimalStep>();
+  const symbols = new Set<string>();
+  config.markets.forEach((market, i) => {
+    const at = ['markets', i];
+    if (symbols.has(market.symbol)) problem(ctx, [...at, 'symbol'], `duplicate symbol "${market.symbol}"`);
+    symbols.add(market.symbol);
+    const tick = stepOf(market.tickSize);
+    const lot = stepOf(market.lotSize);
+    if (!tick || !lot) return;
+    steps.set(market.symbol, lot);
+    const min = onStep(ctx, market.minQty, lot, [...at, 'minQty'], 'lotSize');
+    const max = onStep(ctx, market.maxQty, lot, [...at, 'maxQty'], 'lotSize');
+    if (min !== null && max !== null) {
+      if (min < 1) problem(ctx, [...at, 'minQty'], 'must be at least one lot');
+      if (max < min) problem(ctx, [...at, 'maxQty'], 'must not be below minQty');
+    }
+    if (tick.decimals + lot.decimals > 15) {
+      problem(ctx, [...at, 'tickSize'], 'tickSize and lotSize together have more than 15 decimals');
+    }
+  });
+
+  const accounts = new Set<string>();
+  config.accounts.forEach((account, i) => {
+    const at = ['accounts', i];
+    if (accounts.has(account.id)) problem(ctx, [...at, 'id'], `duplicate account "${account.id}"`);
+    accounts.add(account.id);
+    for (const [symbol, qty] of Object.entries(account.limits.maxPosition)) {
+      const where = [...at, 'limits', 'maxPosition', symbol];
+      const lot = steps.get(symbol);
+      if (!symbols.has(symbol)) problem(ctx, where, `unknown market "${symbol}"`);
+      else if (lot) onStep(ctx, qty, lot, where, "the market's lotSize");
+    }
+  });
+
+  const keys = new Set<string>();
+  config.keys.forEach((key, i) => {
+    const at = ['keys', i];
+    if (keys.has(key.id)) problem(ctx, [...at, 'id'], `duplicate key "${key.id}"`);
+    keys.add(key.id);
+    if (!accounts.has(key.account)) problem(ctx, [...at, 'account'], `unknown account "${key.account}"`);
+    if (new Set(key.permissions).size !== key.permissions.length) {
+      problem(ctx, [...at, 'permissions'], 'lists a permission twice');
+    }
+    const wildcard = key.markets.includes('*');
+    if (wildcard && key.markets.length > 1) problem(ctx, [...at, 'markets'], '"*" must be the only entry');
+    if (!wildcard) {
+      key.markets.forEach((symbol, j) => {
+        if (!symbols.has(symbol)) problem(ctx, [...at, 'markets', j], `unknown market "${symbol}"`);
+      });
+    }
+    if (key.notBefore && key.expiresAt && Date.parse(key.notBefore) >= Date.parse(key.expiresAt)) {
+      problem(ctx, [...at, 'expiresAt'], 'must be after notBefore');
+    }
+  });
+}
+
+/** The step, or null when it is invalid (stepText reports that; zod still runs this refinement). */
+function stepOf(text: string): DecimalStep | null {
+  try {
+    return DecimalStep.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+function onStep(ctx: Ctx, text: string, step: DecimalStep, path: (string | number)[], stepName: string) {
+  const steps = parseDecimal(text, 0, text.length, step);
+  if (steps >= 0) return steps;
+  const why =
+    steps === DecimalError.OFF_STEP || steps === DecimalError.TOO_MANY_DECIMALS
+      ? `"${text}" is not a whole multiple of ${stepName} ${step.text}`
+      : `"${text}" ${decimalErrorText(steps as never)}`;
+  problem(ctx, path, why);
+  return null;
+}
