@@ -9,9 +9,10 @@ import { runMicro } from './lib/micro.ts';
 import { type BenchRatio, type BenchResult, makeReport, toMarkdown, writeReport } from './lib/report.ts';
 import type { MicroSuite } from './lib/suite.ts';
 import { cryptoSuite } from './micro/crypto.bench.ts';
+import { pipelineSuite } from './micro/pipeline.bench.ts';
 import { rateLimitSuite } from './micro/ratelimit.bench.ts';
 
-const suites: MicroSuite[] = [cryptoSuite, rateLimitSuite];
+const suites: MicroSuite[] = [cryptoSuite, rateLimitSuite, pipelineSuite];
 
 const { values } = parseArgs({
   options: {

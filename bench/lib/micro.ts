@@ -12,6 +12,8 @@ export interface MicroCase {
   batch: number;
   /** Optional async operation (for peers whose API is promise-based); awaited one at a time. */
   runAsync?: () => Promise<unknown>;
+  /** Optional figures measured after the timed run (e.g. heap growth), added to the row. */
+  extra?: () => Record<string, number | string>;
 }
 
 export interface MicroOptions {
@@ -58,6 +60,7 @@ export async function runMicro(cases: MicroCase[], options: MicroOptions): Promi
       p999Ns: toNs(latency.p999),
       samples: latency.samplesCount * c.batch,
       ...(c.batch > 1 ? { batch: c.batch } : {}),
+      ...c.extra?.(),
     });
   }
   return results;
