@@ -1,0 +1,58 @@
+// Batches outgoing frames into one socket write, copying each frame once.
+//
+// socket.write does not copy: a corked or not-yet-flushed write keeps a
+// reference to the caller's bytes. VenueEncoder's frames are views into its
+// reused Builder, so writing them directly would send whatever the next
+// encode put there. FrameWriter copies each frame into a bump-allocated
+// chunk and hands the socket regions it never writes again.
+
+/** Where flushed bytes go; a net.Socket fits. */
+export interface ByteSink {
+  write(chunk: Uint8Array): boolean;
+}
+
+export const DEFAULT_CHUNK_BYTES = 64 * 1024;
+
+export class FrameWriter {
+  private readonly out: ByteSink;
+  private readonly chunkBytes: number;
+  private chunk: Buffer;
+  /** Start of the bytes not yet flushed, and end of the bytes written. */
+  private start = 0;
+  private end = 0;
+
+  constructor(out: ByteSink, chunkBytes = DEFAULT_CHUNK_BYTES) {
+    this.out = out;
+    this.chunkBytes = chunkBytes;
+    this.chunk = Buffer.allocUnsafe(chunkBytes);
+  }
+
+  get pendingBytes(): number {
+    return this.end - this.start;
+  }
+
+  /** Copies `frame` into the pending batch; it reaches the socket on flush(). */
+  push(frame: Uint8Array): void {
+    if (this.end + frame.length > this.chunk.length) {
+      this.flush();
+      if (frame.length > this.chunkBytes) {
+        this.out.write(Buffer.from(frame));
+        return;
+      }
+      // The old chunk may still be referenced by a pending write: never reuse it.
+      this.chunk = Buffer.allocUnsafe(this.chunkBytes);
+      this.start = 0;
+      this.end = 0;
+    }
+    this.chunk.set(frame, this.end);
+    this.end += frame.length;
+  }
+
+  /** Writes the pending batch in one write. Returns socket.write's backpressure flag. */
+  flush(): boolean {
+    if (this.end === this.start) return true;
+    const region = this.chunk.subarray(this.start, this.end);
+    this.start = this.end;
+    return this.out.write(region);
+  }
+}
