@@ -9,6 +9,8 @@ export interface AccountState {
   readonly kyc: KycValue;
   blocked: boolean;
   readonly maxOpenOrders: number;
+  /** The rate of orderPolicy and cancelPolicy (for rate-limit headers). */
+  readonly ordersPerSec: number;
   /** Rate-limit policies: new orders and replaces; cancels (a separate bucket so quotes can always be pulled). */
   readonly orderPolicy: number;
   readonly cancelPolicy: number;

@@ -154,6 +154,7 @@ function buildAccount(
     kyc: KYC[account.kyc],
     blocked: account.blocked,
     maxOpenOrders: account.limits.maxOpenOrders,
+    ordersPerSec,
     orderPolicy: context.policy(`account:${account.id}:orders`, ordersPerSec, burst),
     cancelPolicy: context.policy(`account:${account.id}:cancels`, ordersPerSec, burst),
     limitKey: context.limiter.keyOf(`account:${account.id}`),

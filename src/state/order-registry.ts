@@ -156,6 +156,23 @@ export class OrderRegistry {
     return result;
   }
 
+  /** Indices of the accounts that have at least one live order. */
+  accountsWithLiveOrders(): number[] {
+    const result: number[] = [];
+    this.accounts.forEach((orders, index) => {
+      if (orders.live.size > 0) result.push(index);
+    });
+    return result;
+  }
+
+  /** Every live order of every account (cold path: link loss, shutdown). */
+  allLiveOrders(): OrderRecord[] {
+    const result: OrderRecord[] = [];
+    for (const orders of this.accounts)
+      if (orders) for (const order of orders.live.values()) result.push(order);
+    return result;
+  }
+
   /** Registers an order being forwarded; it counts as open from now on. */
   open(input: NewOrderRecord, nowMs: number): OrderRecord {
     const record = new OrderRecord(

@@ -46,6 +46,7 @@ export function makeFixture() {
     kyc: Kyc.VERIFIED,
     blocked: false,
     maxOpenOrders: 3,
+    ordersPerSec: 1,
     orderPolicy: limiter.addPolicy({ ratePerSec: 1, burst: 1000 }),
     cancelPolicy: limiter.addPolicy({ ratePerSec: 1, burst: 1000 }),
     limitKey: limiter.keyOf('account:MM1'),

@@ -1,0 +1,258 @@
+// Between the pipeline and the venue: forwards what passed, and turns the
+// venue's answers into order-registry updates and calls on the order's owner.
+//
+// Contract with the venue link (SPEC section 6, and our reading of it):
+// - every request gets exactly one outcome: its answer, or the link's loss;
+//   a timeout is reported early (VENUE_TIMEOUT) and the answer still lands;
+// - when the link is lost, the venue drops every order placed over it (as a
+//   gateway-level cancel-on-disconnect): in-flight new orders end rejected
+//   with VENUE_UNAVAILABLE, live orders end canceled, and their owners hear it.
+import { PASS, RejectCode, type Verdict } from '../pipeline/reject-codes.ts';
+import type { OrderRequest } from '../pipeline/request.ts';
+import type { OrderCanceller } from '../state/kill-switch.ts';
+import type { OrderRecord, OrderRegistry } from '../state/order-registry.ts';
+import type { SharedTables } from '../state/shared-tables.ts';
+import type { VenueEvent } from '../venue/codec.ts';
+import { type InFlightRequest, RequestKind, type VenueLink, type VenueLinkHandler } from '../venue/link.ts';
+import type { OrderOwner, PendingRequest } from './order-owner.ts';
+
+export interface OrderRouterDeps {
+  orders: OrderRegistry;
+  tables: SharedTables;
+  /** Market index by symbol, for reference prices (follows reloads). */
+  marketIndexOf(symbol: string): number;
+  /** Account id by index, for mass cancels sent by the kill switch. */
+  accountIdOf(accountIndex: number): string | undefined;
+  now?: () => number;
+}
+
+export class OrderRouter implements VenueLinkHandler, OrderCanceller {
+  private link: VenueLink | null = null;
+  private readonly now: () => number;
+  /** Counters for metrics and tests. */
+  readonly stats = { forwarded: 0, venueRejects: 0, fills: 0, lostOnLinkDown: 0 };
+
+  constructor(private readonly deps: OrderRouterDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  attach(link: VenueLink): void {
+    this.link = link;
+  }
+
+  /** Forwards a new order that passed the pipeline. PASS, or VENUE_UNAVAILABLE (nothing was registered). */
+  submitNewOrder(req: OrderRequest, owner: OrderOwner | null): Verdict {
+    const link = this.link;
+    if (!link?.isUp) return RejectCode.VENUE_UNAVAILABLE;
+    const orderId = link.nextId();
+    const record = this.deps.orders.open(
+      {
+        orderId,
+        clOrdId: req.clOrdId,
+        accountIndex: req.account!.index,
+        market: req.market!,
+        side: req.side,
+        type: req.type,
+        tif: req.tif,
+        postOnly: req.postOnly,
+        priceTicks: req.priceTicks,
+        qtyLots: req.qtyLots,
+        owner,
+      },
+      this.now(),
+    );
+    const sent = link.sendNewOrder(
+      orderId,
+      req.account!.id,
+      req.symbol,
+      req.side,
+      req.type,
+      req.tif,
+      req.postOnly,
+      req.priceTicks,
+      req.qtyLots,
+      record,
+    );
+    if (!sent) {
+      this.deps.orders.onReject(orderId, 'venue unavailable', this.now());
+      return RejectCode.VENUE_UNAVAILABLE;
+    }
+    this.stats.forwarded++;
+    return PASS;
+  }
+
+  /** Forwards a cancel of req.target (found by the pre-trade stage). */
+  submitCancel(req: OrderRequest, owner: OrderOwner | null): Verdict {
+    const order = req.target!;
+    const pending = pendingOf(owner, req.clOrdId, order, 0, 0, '');
+    return this.link?.sendCancel(order.orderId, pending) ? PASS : RejectCode.VENUE_UNAVAILABLE;
+  }
+
+  /** Forwards a replace of req.target to req's price and quantity under req's clOrdId. */
+  submitReplace(req: OrderRequest, owner: OrderOwner | null): Verdict {
+    const order = req.target!;
+    const pending = pendingOf(owner, req.clOrdId, order, req.priceTicks, req.qtyLots, '');
+    return this.link?.sendReplace(order.orderId, req.priceTicks, req.qtyLots, pending)
+      ? PASS
+      : RejectCode.VENUE_UNAVAILABLE;
+  }
+
+  /** Cancels every live order of the request's account (of req.symbol's market when set). */
+  submitMassCancel(req: OrderRequest, owner: OrderOwner | null): Verdict {
+    const pending = pendingOf(owner, req.clOrdId, null, 0, 0, req.market ? req.symbol : '');
+    return this.link?.sendMassCancel(req.account!.id, pending.symbol, pending)
+      ? PASS
+      : RejectCode.VENUE_UNAVAILABLE;
+  }
+
+  // --- OrderCanceller (the kill switch) ---
+
+  cancelAccountOrders(accountIndex: number): number {
+    const live = this.deps.orders.liveOrders(accountIndex).length;
+    const account = this.deps.accountIdOf(accountIndex);
+    if (live === 0 || account === undefined) return 0;
+    const pending = pendingOf(null, '', null, 0, 0, '');
+    return this.link?.sendMassCancel(account, '', pending) ? live : 0;
+  }
+
+  accountsWithLiveOrders(): number[] {
+    return this.deps.orders.accountsWithLiveOrders();
+  }
+
+  // --- VenueLinkHandler ---
+
+  onAnswer(request: InFlightRequest, event: VenueEvent): void {
+    const now = this.now();
+    const orders = this.deps.orders;
+    if (request.kind === RequestKind.NEW_ORDER) {
+      const record = request.context as OrderRecord;
+      if (event.kind === 'ack') {
+        orders.onAck(record.orderId);
+        ownerOf(record)?.accepted(record);
+      } else if (event.kind === 'reject') {
+        this.stats.venueRejects++;
+        orders.onReject(record.orderId, event.reason, now);
+        ownerOf(record)?.rejected(record, RejectCode.VENUE_REJECT, event.reason);
+      }
+      return;
+    }
+    const pending = request.context as PendingRequest;
+    switch (event.kind) {
+      case 'canceled': {
+        const record = orders.onCanceled(event.orderId, now);
+        if (record) pending.owner?.canceled(record, pending);
+        return;
+      }
+      case 'replaced': {
+        const record = orders.onReplaced(
+          event.orderId,
+          pending.clOrdId,
+          event.priceTicks,
+          event.qtyLots,
+          event.leavesLots,
+          now,
+        );
+        if (record) pending.owner?.replaced(record, pending);
+        return;
+      }
+      case 'massCancelDone':
+        pending.owner?.massCanceled(pending, event.count);
+        return;
+      case 'reject': {
+        const code = event.reason === 'UNKNOWN_ORDER' ? RejectCode.UNKNOWN_ORDER : RejectCode.VENUE_REJECT;
+        if (request.kind === RequestKind.MASS_CANCEL)
+          pending.owner?.massCancelRejected(pending, code, event.reason);
+        else pending.owner?.cancelRejected(pending, code, event.reason);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  onTimeout(request: InFlightRequest): void {
+    if (request.kind === RequestKind.NEW_ORDER) {
+      const record = request.context as OrderRecord;
+      ownerOf(record)?.timedOut(record, null);
+    } else {
+      const pending = request.context as PendingRequest;
+      pending.owner?.timedOut(pending.order, pending);
+    }
+  }
+
+  onEvent(event: VenueEvent): void {
+    const now = this.now();
+    switch (event.kind) {
+      case 'fill': {
+        const record = this.deps.orders.onFill(
+          event.orderId,
+          event.qtyLots,
+          event.priceTicks,
+          event.leavesLots,
+          now,
+        );
+        if (!record) return;
+        this.stats.fills++;
+        // The last trade is the freshest reference price we have.
+        this.deps.tables.setReferencePrice(record.market.index, event.priceTicks);
+        ownerOf(record)?.filled(record, event.qtyLots, event.priceTicks, event.tradeId);
+        return;
+      }
+      case 'canceled': {
+        const record = this.deps.orders.onCanceled(event.orderId, now);
+        if (record) ownerOf(record)?.canceled(record, null);
+        return;
+      }
+      case 'refPrice': {
+        const index = this.deps.marketIndexOf(event.symbol);
+        if (index >= 0) this.deps.tables.setReferencePrice(index, event.priceTicks);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  onLinkDown(inFlight: InFlightRequest[], reason: string): void {
+    const now = this.now();
+    const orders = this.deps.orders;
+    const text = `${reason}; the venue drops orders of a lost link`;
+    for (const request of inFlight) {
+      if (request.kind === RequestKind.NEW_ORDER) {
+        const record = request.context as OrderRecord;
+        if (!record.live) continue;
+        orders.onReject(record.orderId, reason, now);
+        ownerOf(record)?.rejected(record, RejectCode.VENUE_UNAVAILABLE, text);
+      } else {
+        const pending = request.context as PendingRequest;
+        if (request.kind === RequestKind.MASS_CANCEL) {
+          pending.owner?.massCancelRejected(pending, RejectCode.VENUE_UNAVAILABLE, text);
+        } else {
+          pending.owner?.cancelRejected(pending, RejectCode.VENUE_UNAVAILABLE, text);
+        }
+      }
+    }
+    for (const record of orders.allLiveOrders()) {
+      this.stats.lostOnLinkDown++;
+      orders.onCanceled(record.orderId, now);
+      ownerOf(record)?.canceled(record, null);
+    }
+  }
+
+  onLinkUp(): void {}
+}
+
+function ownerOf(record: OrderRecord): OrderOwner | null {
+  return record.owner as OrderOwner | null;
+}
+
+function pendingOf(
+  owner: OrderOwner | null,
+  clOrdId: string,
+  order: OrderRecord | null,
+  priceTicks: number,
+  qtyLots: number,
+  symbol: string,
+): PendingRequest {
+  return { owner, clOrdId, order, origClOrdId: order?.clOrdId ?? '', priceTicks, qtyLots, symbol };
+}

@@ -1,0 +1,401 @@
+// The firewall's TCP link to the venue (SPEC section 6).
+//
+// - Connects, sends Hello, and counts as up once the venue's Hello arrives.
+//   Reconnects with capped exponential backoff and full jitter.
+// - Every request gets exactly one outcome through the handler: its answer
+//   (onAnswer), or a timeout (onTimeout, after which the late answer still
+//   arrives through onAnswer with `timedOut` set, to be reconciled), or the
+//   link going down (onLinkDown lists what was in flight).
+// - While down, or while the outbound queue is over its bound (the venue is
+//   not reading), send* returns false at once: the caller answers
+//   VENUE_UNAVAILABLE instead of buffering without limit. Cancels get twice
+//   the room of new orders, so risk can still be pulled when the link is slow.
+// - Heartbeats: one every heartbeatMs; no byte from the venue for three
+//   intervals means the link is dead (a hung venue does not look alive).
+import { connect, type Socket } from 'node:net';
+import type { OrderTypeValue, SideValue, TimeInForceValue } from '../pipeline/request.ts';
+import { decodeVenueMessage, VENUE_PROTOCOL_VERSION, VenueEncoder, type VenueEvent } from './codec.ts';
+import { FrameWriter } from './frame-writer.ts';
+import { FrameDecoder } from './framing.ts';
+
+export const RequestKind = { NEW_ORDER: 1, CANCEL: 2, REPLACE: 3, MASS_CANCEL: 4 } as const;
+export type RequestKindValue = (typeof RequestKind)[keyof typeof RequestKind];
+
+/** A request sent to the venue and not yet answered. */
+export class InFlightRequest {
+  answered = false;
+  timedOut = false;
+  constructor(
+    readonly requestId: number,
+    readonly kind: RequestKindValue,
+    /** The order acted on (0 for mass cancel). */
+    readonly orderId: number,
+    readonly deadlineMs: number,
+    /** Whatever the caller needs to answer its client (a session, a pending HTTP response...). */
+    readonly context: unknown,
+  ) {}
+}
+
+export interface VenueLinkHandler {
+  /** The direct answer to a request (also when it comes after the timeout: check `request.timedOut`). */
+  onAnswer(request: InFlightRequest, event: VenueEvent): void;
+  /** No answer within timeoutMs: tell the client VENUE_TIMEOUT; the request stays in flight. */
+  onTimeout(request: InFlightRequest): void;
+  /** Events that answer no request: fills, unsolicited cancels, reference prices. */
+  onEvent(event: VenueEvent): void;
+  /** The link went down; these requests will never be answered (the venue drops a lost link's orders). */
+  onLinkDown(inFlight: InFlightRequest[], reason: string): void;
+  onLinkUp(): void;
+}
+
+export interface VenueLinkOptions {
+  host: string;
+  port: number;
+  timeoutMs: number;
+  firewallId: string;
+  handler: VenueLinkHandler;
+  /** Bytes queued towards the venue beyond which new orders are refused. Default 4 MiB. */
+  maxQueuedBytes?: number;
+  heartbeatMs?: number;
+  reconnectMinMs?: number;
+  reconnectMaxMs?: number;
+  log?: (level: 'info' | 'warn', fields: Record<string, unknown>, message: string) => void;
+}
+
+export class VenueLink {
+  private socket: Socket | null = null;
+  private writer: FrameWriter | null = null;
+  private up = false;
+  private stopped = false;
+  private readonly encoder = new VenueEncoder();
+  private readonly inFlight = new Map<number, InFlightRequest>();
+  /** In-flight requests in send order; deadlines only grow, so the head expires first. */
+  private readonly deadlines: InFlightRequest[] = [];
+  private deadlineHead = 0;
+  private deadlineTimer: NodeJS.Timeout | null = null;
+  private heartbeatTimer: NodeJS.Timeout | null = null;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private backoffMs: number;
+  private lastInboundMs = 0;
+  private nextRequestId = 1;
+  private nextHeartbeatId = 1;
+  private flushScheduled = false;
+  private readonly maxQueuedBytes: number;
+  private readonly heartbeatMs: number;
+  private readonly reconnectMinMs: number;
+  private readonly reconnectMaxMs: number;
+  private readonly flush = () => {
+    this.flushScheduled = false;
+    this.writer?.flush();
+  };
+
+  /** Counters for metrics and tests. */
+  readonly stats = {
+    connects: 0,
+    disconnects: 0,
+    timeouts: 0,
+    lateAnswers: 0,
+    refusedWhileDown: 0,
+    refusedQueueFull: 0,
+  };
+
+  constructor(private readonly options: VenueLinkOptions) {
+    this.maxQueuedBytes = options.maxQueuedBytes ?? 4 * 1024 * 1024;
+    this.heartbeatMs = options.heartbeatMs ?? 1000;
+    this.reconnectMinMs = options.reconnectMinMs ?? 100;
+    this.reconnectMaxMs = options.reconnectMaxMs ?? 5000;
+    this.backoffMs = this.reconnectMinMs;
+  }
+
+  get isUp(): boolean {
+    return this.up;
+  }
+
+  get inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
+  /** A fresh id for a request (new orders use it as their orderId too); unique for this run. */
+  nextId(): number {
+    return this.nextRequestId++;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.open();
+  }
+
+  /** Closes the link for good; in-flight requests are reported through onLinkDown. */
+  stop(): Promise<void> {
+    this.stopped = true;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    const socket = this.socket;
+    if (!socket) return Promise.resolve();
+    return new Promise((resolve) => {
+      socket.once('close', () => resolve());
+      socket.destroy();
+    });
+  }
+
+  /** Sends a new order (its requestId is its orderId). False when the link cannot take it now. */
+  sendNewOrder(
+    orderId: number,
+    account: string,
+    symbol: string,
+    side: SideValue,
+    type: OrderTypeValue,
+    tif: TimeInForceValue,
+    postOnly: boolean,
+    priceTicks: number,
+    qtyLots: number,
+    context: unknown,
+  ): boolean {
+    if (!this.canSend(1)) return false;
+    const frame = this.encoder.newOrder(
+      orderId,
+      orderId,
+      account,
+      symbol,
+      side,
+      type,
+      tif,
+      postOnly,
+      priceTicks,
+      qtyLots,
+    );
+    this.send(frame, new InFlightRequest(orderId, RequestKind.NEW_ORDER, orderId, this.deadline(), context));
+    return true;
+  }
+
+  sendCancel(orderId: number, context: unknown): InFlightRequest | null {
+    if (!this.canSend(2)) return null;
+    const id = this.nextId();
+    const request = new InFlightRequest(id, RequestKind.CANCEL, orderId, this.deadline(), context);
+    this.send(this.encoder.cancel(id, orderId), request);
+    return request;
+  }
+
+  sendReplace(
+    orderId: number,
+    priceTicks: number,
+    qtyLots: number,
+    context: unknown,
+  ): InFlightRequest | null {
+    if (!this.canSend(1)) return null;
+    const id = this.nextId();
+    const request = new InFlightRequest(id, RequestKind.REPLACE, orderId, this.deadline(), context);
+    this.send(this.encoder.replace(id, orderId, priceTicks, qtyLots), request);
+    return request;
+  }
+
+  sendMassCancel(account: string, symbol: string, context: unknown): InFlightRequest | null {
+    if (!this.canSend(2)) return null;
+    const id = this.nextId();
+    const request = new InFlightRequest(id, RequestKind.MASS_CANCEL, 0, this.deadline(), context);
+    this.send(this.encoder.massCancel(id, account, symbol), request);
+    return request;
+  }
+
+  private canSend(room: number): boolean {
+    if (!this.up) {
+      this.stats.refusedWhileDown++;
+      return false;
+    }
+    const queued = this.socket!.writableLength + this.writer!.pendingBytes;
+    if (queued > this.maxQueuedBytes * room) {
+      this.stats.refusedQueueFull++;
+      return false;
+    }
+    return true;
+  }
+
+  private deadline(): number {
+    return Date.now() + this.options.timeoutMs;
+  }
+
+  private send(frame: Uint8Array, request: InFlightRequest): void {
+    this.writer!.push(frame);
+    this.inFlight.set(request.requestId, request);
+    this.deadlines.push(request);
+    if (this.deadlineTimer === null) this.armDeadlineTimer();
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      queueMicrotask(this.flush);
+    }
+  }
+
+  private open(): void {
+    if (this.stopped) return;
+    const socket = connect({ host: this.options.host, port: this.options.port });
+    socket.setNoDelay(true);
+    this.socket = socket;
+    const decoder = new FrameDecoder({
+      onFrame: (payload) => this.onFrame(payload),
+      onError: (error) => {
+        this.log('warn', { error: error.message }, 'venue sent a bad frame; dropping the link');
+        socket.destroy();
+      },
+    });
+    socket.on('connect', () => {
+      this.stats.connects++;
+      this.writer = new FrameWriter(socket);
+      this.lastInboundMs = Date.now();
+      this.writer.push(this.encoder.hello(this.options.firewallId, VENUE_PROTOCOL_VERSION));
+      this.writer.flush();
+    });
+    socket.on('data', (chunk: Buffer) => {
+      this.lastInboundMs = Date.now();
+      decoder.push(chunk);
+    });
+    socket.on('error', (error) => {
+      if (this.up) this.log('warn', { error: error.message }, 'venue link error');
+    });
+    socket.on('close', () => {
+      decoder.destroy();
+      if (this.socket === socket) this.onClosed();
+    });
+  }
+
+  private onFrame(payload: Buffer): void {
+    let event: VenueEvent;
+    try {
+      event = decodeVenueMessage(payload) as VenueEvent;
+    } catch (error) {
+      this.log(
+        'warn',
+        { error: (error as Error).message },
+        'venue sent an undecodable message; dropping the link',
+      );
+      this.socket?.destroy();
+      return;
+    }
+    switch (event.kind) {
+      case 'hello':
+        if (event.protocolVersion !== VENUE_PROTOCOL_VERSION) {
+          this.log(
+            'warn',
+            { theirs: event.protocolVersion, ours: VENUE_PROTOCOL_VERSION },
+            'venue protocol mismatch',
+          );
+          this.socket?.destroy();
+          return;
+        }
+        this.up = true;
+        this.backoffMs = this.reconnectMinMs;
+        this.startHeartbeats();
+        this.log('info', { venue: event.firewallId }, 'venue link up');
+        this.options.handler.onLinkUp();
+        return;
+      case 'heartbeat':
+        return;
+      case 'ack':
+      case 'reject':
+      case 'replaced':
+      case 'massCancelDone':
+        this.answer(event.requestId, event);
+        return;
+      case 'canceled':
+        if (event.requestId !== 0) this.answer(event.requestId, event);
+        else this.options.handler.onEvent(event);
+        return;
+      default:
+        this.options.handler.onEvent(event);
+    }
+  }
+
+  private answer(requestId: number, event: VenueEvent): void {
+    const request = this.inFlight.get(requestId);
+    if (!request) {
+      this.log('warn', { requestId, kind: event.kind }, 'venue answered an unknown request');
+      return;
+    }
+    this.inFlight.delete(requestId);
+    request.answered = true;
+    if (request.timedOut) this.stats.lateAnswers++;
+    this.options.handler.onAnswer(request, event);
+  }
+
+  private armDeadlineTimer(): void {
+    while (this.deadlineHead < this.deadlines.length && this.deadlines[this.deadlineHead]!.answered) {
+      this.deadlineHead++;
+    }
+    this.compactDeadlines();
+    const head = this.deadlines[this.deadlineHead];
+    if (!head) {
+      this.deadlineTimer = null;
+      return;
+    }
+    this.deadlineTimer = setTimeout(() => this.expire(), Math.max(0, head.deadlineMs - Date.now()));
+    this.deadlineTimer.unref();
+  }
+
+  private expire(): void {
+    const now = Date.now();
+    while (this.deadlineHead < this.deadlines.length) {
+      const request = this.deadlines[this.deadlineHead]!;
+      if (!request.answered && request.deadlineMs > now) break;
+      this.deadlineHead++;
+      if (!request.answered && !request.timedOut) {
+        request.timedOut = true;
+        this.stats.timeouts++;
+        this.options.handler.onTimeout(request);
+      }
+    }
+    this.armDeadlineTimer();
+  }
+
+  private compactDeadlines(): void {
+    if (this.deadlineHead > 1024 && this.deadlineHead * 2 > this.deadlines.length) {
+      this.deadlines.splice(0, this.deadlineHead);
+      this.deadlineHead = 0;
+    }
+  }
+
+  private startHeartbeats(): void {
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = setInterval(() => {
+      if (!this.up || !this.writer) return;
+      if (Date.now() - this.lastInboundMs > 3 * this.heartbeatMs) {
+        this.log('warn', { silentMs: Date.now() - this.lastInboundMs }, 'venue silent; dropping the link');
+        this.socket?.destroy();
+        return;
+      }
+      this.writer.push(this.encoder.heartbeat(this.nextHeartbeatId++, process.hrtime.bigint()));
+      this.writer.flush();
+    }, this.heartbeatMs);
+    this.heartbeatTimer.unref();
+  }
+
+  private onClosed(): void {
+    const wasUp = this.up;
+    this.up = false;
+    this.socket = null;
+    this.writer = null;
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = null;
+    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = null;
+    const lost = [...this.inFlight.values()];
+    this.inFlight.clear();
+    this.deadlines.length = 0;
+    this.deadlineHead = 0;
+    if (wasUp) {
+      this.stats.disconnects++;
+      this.log('warn', { inFlight: lost.length }, 'venue link down');
+    }
+    if (wasUp || lost.length > 0) this.options.handler.onLinkDown(lost, 'venue link lost');
+    if (this.stopped) return;
+    // Full jitter: spread reconnects of many firewalls over the whole interval.
+    const delay = this.backoffMs / 2 + Math.random() * (this.backoffMs / 2);
+    this.backoffMs = Math.min(this.backoffMs * 2, this.reconnectMaxMs);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      this.open();
+    }, delay);
+  }
+
+  private log(level: 'info' | 'warn', fields: Record<string, unknown>, message: string): void {
+    this.options.log?.(level, fields, message);
+  }
+}
