@@ -1,0 +1,433 @@
+// The signed REST API of SPEC section 4 on the uWS.js app.
+//
+// A request's path: read what is needed from uWS's stack-allocated request
+// (only valid during the handler), stream the body with the size cap enforced
+// as bytes arrive, authenticate the exact bytes, validate the body against
+// its route's schema, fill the normalized request, run the shared pipeline,
+// and forward. The response is written when the venue answers.
+
+import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
+import { unpack } from 'msgpackr';
+import { setPrice, setQuantity } from '../../pipeline/order-fields.ts';
+import { runPipeline } from '../../pipeline/pipeline.ts';
+import { PASS, RejectCode, type Verdict } from '../../pipeline/reject-codes.ts';
+import { Action, CL_ORD_ID, OrderRequest, OrderType, Side, TimeInForce } from '../../pipeline/request.ts';
+import type { EdgeContext } from '../edge-context.ts';
+import { type BodySchema, CANCEL_ALL_BODY, checkBody, NEW_ORDER_BODY } from './body-schema.ts';
+import { buildOpenApi } from './openapi.ts';
+import { orderView } from './order-view.ts';
+import { authenticateRest, type RestAuthResult } from './rest-authenticate.ts';
+import { RestCall } from './rest-call.ts';
+
+export type RouteName = 'placeOrder' | 'cancelOrder' | 'cancelAll' | 'getOrder' | 'limits';
+
+export interface RestRoute {
+  name: RouteName;
+  method: 'GET' | 'POST' | 'DELETE';
+  /** uWS pattern; `:clOrdId` is the one parameter. */
+  pattern: string;
+  body: BodySchema | null;
+  /** Status of the success response. */
+  status: number;
+  summary: string;
+}
+
+/** The routes, in one table: the router and the OpenAPI document are both built from it. */
+export const REST_ROUTES: readonly RestRoute[] = [
+  {
+    name: 'placeOrder',
+    method: 'POST',
+    pattern: '/api/v1/orders',
+    body: NEW_ORDER_BODY,
+    status: 201,
+    summary: 'Place an order; answers after the venue acknowledges it',
+  },
+  {
+    name: 'cancelAll',
+    method: 'POST',
+    pattern: '/api/v1/orders/cancel-all',
+    body: CANCEL_ALL_BODY,
+    status: 200,
+    summary: "Cancel every live order of the caller's account (of one market when symbol is given)",
+  },
+  {
+    name: 'cancelOrder',
+    method: 'DELETE',
+    pattern: '/api/v1/orders/:clOrdId',
+    body: null,
+    status: 200,
+    summary: 'Cancel a live order of the account; answers after the venue cancels it',
+  },
+  {
+    name: 'getOrder',
+    method: 'GET',
+    pattern: '/api/v1/orders/:clOrdId',
+    body: null,
+    status: 200,
+    summary: 'An order of the account, live or finished in the last 10 minutes',
+  },
+  {
+    name: 'limits',
+    method: 'GET',
+    pattern: '/api/v1/limits',
+    body: null,
+    status: 200,
+    summary: "The caller's current rate-limit usage",
+  },
+];
+
+const utf8 = new TextDecoder();
+const EMPTY = new Uint8Array(0);
+const TIF = {
+  GTC: TimeInForce.GTC,
+  IOC: TimeInForce.IOC,
+  FOK: TimeInForce.FOK,
+  DAY: TimeInForce.DAY,
+} as const;
+
+interface RequestHead {
+  route: RestRoute;
+  method: string;
+  pathWithQuery: string;
+  param: string;
+  keyId: string;
+  timestamp: string;
+  signature: string;
+  contentType: string;
+  ip: string;
+}
+
+export class RestApi {
+  /** One normalized request, reused: processing up to the forward is synchronous. */
+  private readonly req = new OrderRequest();
+  private readonly auth: RestAuthResult = { verdict: PASS, key: null };
+  private readonly ipKeys = new Map<string, bigint>();
+  private nextRequestId = 1;
+  private readonly idPrefix = `${process.pid.toString(36)}${Date.now().toString(36)}`;
+  private openApiText = '';
+
+  constructor(private readonly edge: EdgeContext) {}
+
+  register(app: TemplatedApp): void {
+    this.openApiText = JSON.stringify(buildOpenApi(REST_ROUTES));
+    app.get('/openapi.json', (res) => {
+      res.writeHeader('Content-Type', 'application/json').end(this.openApiText);
+    });
+    for (const route of REST_ROUTES) {
+      const handler = (res: HttpResponse, req: HttpRequest) => this.onRequest(route, res, req);
+      if (route.method === 'GET') app.get(route.pattern, handler);
+      else if (route.method === 'POST') app.post(route.pattern, handler);
+      else app.del(route.pattern, handler);
+    }
+    // Anything else under the API: a clear error, not uWS's empty 404.
+    app.any('/api/*', (res, req) => {
+      const known = REST_ROUTES.some((r) => matches(r.pattern, req.getUrl()));
+      const call = this.newCall(res, req.getHeader('accept'));
+      call.failWithStatus(known ? 405 : 404, `no route ${req.getCaseSensitiveMethod()} ${req.getUrl()}`);
+    });
+  }
+
+  private newCall(res: HttpResponse, accept: string): RestCall {
+    const requestId = `${this.idPrefix}-${(this.nextRequestId++).toString(36)}`;
+    return new RestCall(
+      res,
+      requestId,
+      accept.includes('application/msgpack'),
+      (call, status, code, message) =>
+        this.edge.log.info(
+          { requestId: call.requestId, status, code, keyId: call.keyId, reason: message },
+          'rest reject',
+        ),
+    );
+  }
+
+  private onRequest(route: RestRoute, res: HttpResponse, req: HttpRequest): void {
+    const url = req.getUrl();
+    const query = req.getQuery();
+    const head: RequestHead = {
+      route,
+      method: req.getCaseSensitiveMethod(),
+      pathWithQuery: query ? `${url}?${query}` : url,
+      param: route.pattern.includes(':') ? req.getParameter(0) : '',
+      keyId: req.getHeader('x-pc-apikey'),
+      timestamp: req.getHeader('x-pc-timestamp'),
+      signature: req.getHeader('x-pc-signature'),
+      contentType: req.getHeader('content-type'),
+      ip: utf8.decode(res.getRemoteAddressAsText()),
+    };
+    const call = this.newCall(res, req.getHeader('accept'));
+    res.onAborted(() => {
+      call.aborted = true;
+    });
+    const maxBytes = this.edge.runtime.config.session.maxMessageBytes;
+    const declared = req.getHeader('content-length');
+    if (declared !== '' && Number(declared) > maxBytes) {
+      call.fail(RejectCode.PAYLOAD_TOO_LARGE, `the body exceeds ${maxBytes} bytes`, 0, true);
+      return;
+    }
+    if (route.body === null) {
+      this.process(call, head, EMPTY);
+      return;
+    }
+    const mediaType = head.contentType.split(';', 1)[0]!.trim().toLowerCase();
+    if (mediaType !== 'application/json' && mediaType !== 'application/msgpack') {
+      call.fail(RejectCode.UNSUPPORTED_MEDIA_TYPE, 'send application/json or application/msgpack', 0, true);
+      return;
+    }
+    let body: Buffer | null = null;
+    let length = 0;
+    res.onData((chunk, isLast) => {
+      if (call.done || call.aborted) return;
+      const bytes = new Uint8Array(chunk);
+      if (length + bytes.length > maxBytes) {
+        call.fail(RejectCode.PAYLOAD_TOO_LARGE, `the body exceeds ${maxBytes} bytes`, 0, true);
+        return;
+      }
+      // The chunk is neutered when this callback returns: copy it.
+      if (body === null) body = Buffer.allocUnsafe(Math.min(maxBytes, Math.max(Number(declared) || 0, 256)));
+      if (length + bytes.length > body.length) {
+        const grown = Buffer.allocUnsafe(Math.min(maxBytes, 2 * (length + bytes.length)));
+        body.copy(grown, 0, 0, length);
+        body = grown;
+      }
+      body.set(bytes, length);
+      length += bytes.length;
+      if (isLast) this.process(call, head, body.subarray(0, length));
+    });
+  }
+
+  private process(call: RestCall, head: RequestHead, body: Uint8Array): void {
+    const { runtime, lockout, replay } = this.edge;
+    const model = runtime.model;
+    const now = Date.now();
+    const auth = authenticateRest(
+      {
+        keyId: head.keyId,
+        timestamp: head.timestamp,
+        signature: head.signature,
+        method: head.method,
+        pathWithQuery: head.pathWithQuery,
+        body,
+        ip: head.ip,
+      },
+      model.keys,
+      runtime.config.session.recvWindowMs,
+      lockout,
+      replay,
+      now,
+      this.auth,
+    );
+    const req = this.req.reset();
+    req.ip = head.ip;
+    req.ipLimitKey = this.ipKey(head.ip);
+    if (auth.verdict !== PASS) {
+      this.setRateLimit(
+        call,
+        req.ipLimitKey,
+        model.policies.perIp,
+        'ip',
+        runtime.config.limits.perIp.ratePerSec,
+      );
+      call.fail(auth.verdict, '');
+      return;
+    }
+    const key = auth.key!;
+    lockout.recordSuccess(head.ip, key.id, now);
+    call.keyId = key.id;
+    req.key = key;
+    req.account = key.account;
+    req.connectionLimitKey = key.limitKey;
+    req.ipAllowedForKey = null;
+
+    let verdict: Verdict;
+    switch (head.route.name) {
+      case 'placeOrder':
+        verdict = this.fillNewOrder(req, body, head.contentType);
+        break;
+      case 'cancelOrder':
+        verdict = this.fillTarget(req, head.param, Action.CANCEL);
+        break;
+      case 'cancelAll':
+        verdict = this.fillMassCancel(req, body, head.contentType);
+        break;
+      default:
+        verdict = this.fillTarget(req, head.param, Action.QUERY);
+    }
+    if (verdict === PASS) verdict = runPipeline(req, runtime.pipeline, now);
+    this.setRateLimit(
+      call,
+      key.account.limitKey,
+      key.account.orderPolicy,
+      'account',
+      key.account.ordersPerSec,
+    );
+    if (verdict !== PASS) {
+      call.fail(verdict, req.detail, req.retryAfterNs);
+      return;
+    }
+    const router = this.edge.router;
+    switch (head.route.name) {
+      case 'placeOrder':
+        verdict = router.submitNewOrder(req, call);
+        break;
+      case 'cancelOrder':
+        verdict = router.submitCancel(req, call);
+        break;
+      case 'cancelAll':
+        verdict = router.submitMassCancel(req, call);
+        break;
+      case 'getOrder': {
+        const order = runtime.orders.find(key.account.index, req.origClOrdId, now);
+        const market = order ? model.markets.get(order.market.symbol) : undefined;
+        if (order && market) call.ok(200, orderView(order, market));
+        else call.fail(RejectCode.UNKNOWN_ORDER, `no order ${req.origClOrdId}`);
+        return;
+      }
+      case 'limits':
+        call.ok(200, this.limitsOf(req));
+        return;
+    }
+    if (verdict !== PASS) call.fail(verdict, '');
+  }
+
+  /** Decodes and validates a body by content type; undefined after answering 400. */
+  private decodeBody(
+    body: Uint8Array,
+    contentType: string,
+    schema: BodySchema,
+  ): Record<string, unknown> | string {
+    let decoded: unknown;
+    try {
+      decoded = contentType.includes('msgpack') ? unpack(body) : JSON.parse(utf8.decode(body));
+    } catch {
+      return contentType.includes('msgpack') ? 'the body is not valid msgpack' : 'the body is not valid JSON';
+    }
+    const check = checkBody(schema, decoded);
+    return check.ok ? (decoded as Record<string, unknown>) : check.message;
+  }
+
+  private fillNewOrder(req: OrderRequest, body: Uint8Array, contentType: string): Verdict {
+    const fields = this.decodeBody(body, contentType, NEW_ORDER_BODY);
+    if (typeof fields === 'string') {
+      req.detail = fields;
+      return RejectCode.INVALID_REQUEST;
+    }
+    req.action = Action.NEW_ORDER;
+    req.clOrdId = fields.clOrdId as string;
+    req.symbol = fields.symbol as string;
+    req.side = fields.side === 'sell' ? Side.SELL : Side.BUY;
+    req.type = fields.type === 'market' ? OrderType.MARKET : OrderType.LIMIT;
+    req.tif = TIF[(fields.tif as keyof typeof TIF | undefined) ?? 'GTC'];
+    req.postOnly = fields.postOnly === true;
+    const market = this.edge.runtime.model.markets.get(req.symbol);
+    if (market === undefined) {
+      req.detail = `no market ${req.symbol}`;
+      return RejectCode.UNKNOWN_SYMBOL;
+    }
+    req.market = market;
+    const qty = fields.qty as string;
+    setQuantity(req, market, qty, 0, qty.length);
+    const price = fields.price as string | undefined;
+    if (req.type === OrderType.LIMIT) {
+      if (price === undefined) {
+        req.detail = 'a limit order needs a price';
+        return RejectCode.INVALID_REQUEST;
+      }
+      setPrice(req, market, price, 0, price.length);
+    } else if (price !== undefined) {
+      req.detail = 'a market order takes no price';
+      return RejectCode.INVALID_REQUEST;
+    }
+    return PASS;
+  }
+
+  private fillTarget(
+    req: OrderRequest,
+    param: string,
+    action: typeof Action.CANCEL | typeof Action.QUERY,
+  ): Verdict {
+    req.action = action;
+    if (!CL_ORD_ID.test(param)) {
+      req.detail = 'clOrdId must be 1-36 characters of A-Z a-z 0-9 _ -';
+      return RejectCode.INVALID_REQUEST;
+    }
+    req.origClOrdId = param;
+    req.clOrdId = param;
+    return PASS;
+  }
+
+  private fillMassCancel(req: OrderRequest, body: Uint8Array, contentType: string): Verdict {
+    const fields = body.length === 0 ? {} : this.decodeBody(body, contentType, CANCEL_ALL_BODY);
+    if (typeof fields === 'string') {
+      req.detail = fields;
+      return RejectCode.INVALID_REQUEST;
+    }
+    req.action = Action.MASS_CANCEL;
+    const symbol = fields.symbol as string | undefined;
+    if (symbol !== undefined) {
+      const market = this.edge.runtime.model.markets.get(symbol);
+      if (market === undefined) {
+        req.detail = `no market ${symbol}`;
+        return RejectCode.UNKNOWN_SYMBOL;
+      }
+      req.symbol = symbol;
+      req.market = market;
+    }
+    return PASS;
+  }
+
+  private limitsOf(req: OrderRequest) {
+    const { limiter, config } = this.edge.runtime;
+    const policies = this.edge.runtime.model.policies;
+    const account = req.account!;
+    const usage = (name: string, key: bigint, policy: number, ratePerSec: number) => {
+      const u = limiter.usage(key, policy);
+      return {
+        name,
+        ratePerSec,
+        burst: u.limit,
+        remaining: u.remaining,
+        resetMs: Math.ceil(u.resetNs / 1e6),
+      };
+    };
+    return {
+      limits: [
+        usage('account.orders', account.limitKey, account.orderPolicy, account.ordersPerSec),
+        usage('account.cancels', account.limitKey, account.cancelPolicy, account.ordersPerSec),
+        usage(
+          'key.requests',
+          req.connectionLimitKey,
+          policies.perConnection,
+          config.limits.perConnection.ratePerSec,
+        ),
+        usage('ip.requests', req.ipLimitKey, policies.perIp, config.limits.perIp.ratePerSec),
+      ],
+    };
+  }
+
+  /** IETF RateLimit headers of one policy: quota = burst, window = the time a full burst takes to refill. */
+  private setRateLimit(call: RestCall, key: bigint, policy: number, name: string, ratePerSec: number): void {
+    const usage = this.edge.runtime.limiter.usage(key, policy);
+    const windowSec = Math.max(1, Math.ceil(usage.limit / ratePerSec));
+    call.rateLimit = {
+      policy: `"${name}";q=${usage.limit};w=${windowSec}`,
+      state: `"${name}";r=${usage.remaining};t=${Math.ceil(usage.resetNs / 1e9)}`,
+    };
+  }
+
+  private ipKey(ip: string): bigint {
+    let key = this.ipKeys.get(ip);
+    if (key === undefined) {
+      if (this.ipKeys.size >= 65_536) this.ipKeys.clear();
+      key = this.edge.runtime.limiter.keyOf(`ip:${ip}`);
+      this.ipKeys.set(ip, key);
+    }
+    return key;
+  }
+}
+
+function matches(pattern: string, url: string): boolean {
+  const a = pattern.split('/');
+  const b = url.split('/');
+  return a.length === b.length && a.every((part, i) => part.startsWith(':') || part === b[i]);
+}

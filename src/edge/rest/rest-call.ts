@@ -1,0 +1,80 @@
+// One REST request from arrival to its one response. While an order, cancel
+// or cancel-all waits on the venue, the call is the request's owner
+// (OrderOwner): the venue's answer becomes the HTTP response. Events after
+// the response (fills of a resting order) are for FIX sessions and queries.
+import type { HttpResponse } from 'uWebSockets.js';
+import { RejectCode, type RejectCodeValue, rejectInfo } from '../../pipeline/reject-codes.ts';
+import type { OrderOwner, PendingRequest } from '../../routing/order-owner.ts';
+import type { OrderRecord } from '../../state/order-registry.ts';
+import type { RateLimitHeaders, ReplyTarget } from './rest-reply.ts';
+import { reply, replyError } from './rest-reply.ts';
+
+export class RestCall implements ReplyTarget, OrderOwner {
+  aborted = false;
+  done = false;
+  rateLimit: RateLimitHeaders | null = null;
+  /** Key id once authenticated, for the log line. */
+  keyId = '';
+
+  constructor(
+    readonly res: HttpResponse,
+    readonly requestId: string,
+    readonly msgpack: boolean,
+    readonly onError: (call: RestCall, status: number, code: string, message: string) => void,
+  ) {}
+
+  fail(code: RejectCodeValue, message: string, retryAfterNs = 0, closeConnection = false): void {
+    if (this.done || this.aborted) return;
+    const status = replyError(this, code, message, retryAfterNs, closeConnection);
+    this.onError(this, status, rejectInfo(code).code, message);
+  }
+
+  /** An INVALID_REQUEST with an HTTP status of its own (404 no such route, 405 wrong method). */
+  failWithStatus(status: number, message: string): void {
+    if (this.done || this.aborted) return;
+    reply(this, status, { error: { code: 'INVALID_REQUEST', message, requestId: this.requestId } });
+    this.onError(this, status, 'INVALID_REQUEST', message);
+  }
+
+  ok(status: number, body: unknown): void {
+    reply(this, status, body);
+  }
+
+  // --- OrderOwner: the venue's answer to this call's request ---
+
+  accepted(order: OrderRecord): void {
+    this.ok(201, { clOrdId: order.clOrdId, orderId: String(order.orderId), status: 'new' });
+  }
+
+  rejected(_order: OrderRecord, code: RejectCodeValue, text: string): void {
+    this.fail(code, code === RejectCode.VENUE_REJECT ? `the venue rejected the order: ${text}` : text);
+  }
+
+  filled(): void {}
+
+  canceled(order: OrderRecord, request: PendingRequest | null): void {
+    if (request !== null && request.owner === this)
+      this.ok(200, { clOrdId: order.clOrdId, status: 'canceled' });
+  }
+
+  replaced(): void {}
+
+  cancelRejected(request: PendingRequest, code: RejectCodeValue, text: string): void {
+    this.fail(code, code === RejectCode.UNKNOWN_ORDER ? `no live order ${request.origClOrdId}` : text);
+  }
+
+  massCanceled(_request: PendingRequest, count: number): void {
+    this.ok(200, { canceled: count });
+  }
+
+  massCancelRejected(_request: PendingRequest, code: RejectCodeValue, text: string): void {
+    this.fail(code, text);
+  }
+
+  timedOut(): void {
+    this.fail(
+      RejectCode.VENUE_TIMEOUT,
+      'the venue did not answer in time; the status is unknown and will be reconciled',
+    );
+  }
+}
