@@ -3,10 +3,11 @@
 // Nothing but the ClOrdID (which must outlive the frame) becomes a string;
 // quantities and prices stay byte ranges for the exact decimal parser.
 //
-// TODO(peer): add `fix.parse.neworder.jspurefix` (jspurefix's AsciiParser over
-// the same bytes, reading the same fields) and the comparison
-// ['fix.parse.neworder', 'fix.parse.neworder.jspurefix'] once jspurefix is a
-// devDependency; it is not installed today.
+// The peer, `fix.parse.neworder.jspurefix`, is jspurefix's AsciiParser (the
+// FIX engine a TypeScript team would pick) over the same bytes, reading the
+// same fields from its message view.
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import { FixMessage } from '../../src/fix/message.ts';
 import { parseNext } from '../../src/fix/parser.ts';
 import { Tag } from '../../src/fix/tags.ts';
@@ -23,16 +24,82 @@ function newOrderSingle(): Buffer {
   return Buffer.concat([message, Buffer.from(`10=${String(sum & 0xff).padStart(3, '0')}\x01`, 'latin1')]);
 }
 
+/** What the peer's view offers (jspurefix ships CommonJS without these types at this path). */
+interface PeerView {
+  getString(tag: number): string;
+  getTyped(tag: number): unknown;
+}
+interface PeerParser {
+  on(event: 'msg', handler: (msgType: string, view: PeerView) => void): void;
+  parseBuffer(buffer: Buffer): void;
+}
+
+/** jspurefix's parser for FIX 4.4 (QuickFIX dictionary), SOH-delimited, set up as its own bench does. */
+async function jspurefixParser(): Promise<PeerParser> {
+  const require = createRequire(import.meta.url);
+  require('reflect-metadata');
+  const root = dirname(require.resolve('jspurefix/package.json'));
+  const { SessionContainer } = require('jspurefix/dist/runtime');
+  const { DITokens } = require('jspurefix/dist/runtime/di-tokens');
+  const { DefinitionFactory } = require('jspurefix/dist/util');
+  const { makeSessionScope } = require('jspurefix/dist/runtime/session-scope');
+  const { AsciiParser } = require('jspurefix/dist/buffer/ascii/ascii-parser');
+  const cwd = process.cwd();
+  process.chdir(root); // its dictionaries and session files resolve from its own folder
+  try {
+    const system = new SessionContainer();
+    system.registerGlobal('error');
+    const container = await system.makeSystem(require(`${root}/data/session/test-initiator.json`));
+    const config = container.resolve(DITokens.IJsFixConfig);
+    config.definitions = await new DefinitionFactory().getDefinitions('qf44');
+    config.delimiter = 1;
+    const scoped = makeSessionScope(config);
+    const c = scoped.sessionContainer;
+    return new AsciiParser(scoped, null, c.resolve(DITokens.ParseBuffer), c.resolve(DITokens.maxMessageLen));
+  } finally {
+    process.chdir(cwd);
+  }
+}
+
 export const fixParseSuite: MicroSuite = {
   name: 'fix-parse',
-  cases: () => {
+  cases: async () => {
     const frame = newOrderSingle();
     const msg = new FixMessage();
     const sender = Buffer.from('MM1-A', 'latin1');
     const target = Buffer.from('PORTCULLIS', 'latin1');
     if (parseNext(frame, 0, msg) !== frame.length) throw new Error(`bench setup: parse error ${msg.error}`);
 
+    const peer = await jspurefixParser();
+    let peerSink = 0;
+    peer.on('msg', (_type, view) => {
+      let sink = view.getString(Tag.MsgType).length;
+      if (view.getString(Tag.SenderCompID) === 'MM1-A' && view.getString(Tag.TargetCompID) === 'PORTCULLIS')
+        sink++;
+      sink += view.getTyped(Tag.MsgSeqNum) as number;
+      sink += (view.getTyped(Tag.SendingTime) as Date).getTime();
+      sink += view.getString(Tag.ClOrdID).length;
+      sink += view.getString(Tag.Symbol).length;
+      sink += view.getString(Tag.Side).length;
+      sink += view.getString(Tag.OrderQty).length;
+      sink += view.getString(Tag.OrdType).length;
+      sink += view.getString(Tag.Price).length;
+      sink += view.getString(Tag.TimeInForce).length;
+      sink += (view.getTyped(Tag.TransactTime) as Date).getTime();
+      peerSink = sink;
+    });
+    peer.parseBuffer(frame);
+    if (peerSink === 0) throw new Error('bench setup: jspurefix did not decode the message');
+
     return [
+      {
+        name: 'fix.parse.neworder.jspurefix',
+        batch: 20,
+        run: () => {
+          peer.parseBuffer(frame);
+          return peerSink;
+        },
+      },
       {
         name: 'fix.parse.neworder',
         batch: 1000,
@@ -56,5 +123,5 @@ export const fixParseSuite: MicroSuite = {
       },
     ];
   },
-  comparisons: [],
+  comparisons: [['fix.parse.neworder', 'fix.parse.neworder.jspurefix']],
 };

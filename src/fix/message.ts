@@ -10,6 +10,8 @@ import { parseUtcTimestamp } from './utc-timestamp.ts';
 /** Tags below this have a direct slot, so looking them up is O(1); higher ones are scanned. */
 const DIRECT_TAGS = 1024;
 const EMPTY = new Uint8Array(0);
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice: (start: number, end: number) => string })
+  .latin1Slice;
 const MINUS = 0x2d;
 const ZERO = 0x30;
 
@@ -214,12 +216,8 @@ export class FixMessage {
     const buf = this.bytes;
     const start = this.starts[i]!;
     const end = this.ends[i]!;
-    // Short values (ids, symbols) are built faster by hand than through a Buffer view.
-    if (end - start > 64)
-      return Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1');
-    let text = '';
-    for (let p = start; p < end; p++) text += String.fromCharCode(buf[p]!);
-    return text;
+    // Buffer's native latin1 slice accepts any Uint8Array and builds a flat one-byte string.
+    return latin1Slice.call(buf, start, end);
   }
 
   /**

@@ -38,7 +38,7 @@ function checkNewOrder(req: OrderRequest, state: PretradeState, nowMs: number): 
     noKillSwitch(req, market, state.tables) ||
     req.fieldError ||
     clOrdIdIsFree(req, state.orders, nowMs) ||
-    quantityWithinBounds(req.qtyLots, market) ||
+    quantityWithinBounds(req, market) ||
     priceWithinLimits(req, market, state.tables) ||
     openOrdersBelowMax(req, state.tables) ||
     positionWithinMax(req, market, state.tables, 0)
@@ -65,7 +65,7 @@ function checkReplace(req: OrderRequest, state: PretradeState, nowMs: number): V
     noKillSwitch(req, market, state.tables) ||
     req.fieldError ||
     (req.clOrdId !== order.clOrdId ? clOrdIdIsFree(req, state.orders, nowMs) : PASS) ||
-    quantityWithinBounds(req.qtyLots, market) ||
+    quantityWithinBounds(req, market) ||
     priceWithinLimits(req, market, state.tables) ||
     // Same count of open orders; the position check sees the order's leaves replaced by the new ones.
     positionWithinMax(req, market, state.tables, replacedLeaves(order))
@@ -102,9 +102,18 @@ function clOrdIdIsFree(req: OrderRequest, orders: OrderRegistry, nowMs: number):
   return orders.isClOrdIdTaken(req.account!.index, req.clOrdId, nowMs) ? RejectCode.DUPLICATE_CLORDID : PASS;
 }
 
-function quantityWithinBounds(qtyLots: number, market: MarketState): Verdict {
-  if (qtyLots < market.minQtyLots) return RejectCode.MIN_QTY;
-  if (qtyLots > market.maxQtyLots) return RejectCode.MAX_QTY;
+// Reject messages name the limit and the value; they are built only on the reject path.
+
+function quantityWithinBounds(req: OrderRequest, market: MarketState): Verdict {
+  const qtyLots = req.qtyLots;
+  if (qtyLots < market.minQtyLots) {
+    req.detail = `quantity ${market.lot.format(qtyLots)} is below the minimum ${market.lot.format(market.minQtyLots)}`;
+    return RejectCode.MIN_QTY;
+  }
+  if (qtyLots > market.maxQtyLots) {
+    req.detail = `quantity ${market.lot.format(qtyLots)} is above the maximum ${market.lot.format(market.maxQtyLots)}`;
+    return RejectCode.MAX_QTY;
+  }
   return PASS;
 }
 
@@ -112,16 +121,26 @@ function quantityWithinBounds(qtyLots: number, market: MarketState): Verdict {
 function priceWithinLimits(req: OrderRequest, market: MarketState, tables: SharedTables): Verdict {
   const reference = tables.referencePriceTicks(market.index);
   const isMarketOrder = req.type === OrderType.MARKET;
-  if (reference === 0 && (isMarketOrder || market.requireReferencePrice))
+  if (reference === 0 && (isMarketOrder || market.requireReferencePrice)) {
+    req.detail = `${market.symbol} has no reference price yet (no trade since start)`;
     return RejectCode.NO_REFERENCE_PRICE;
+  }
 
   const price = isMarketOrder ? reference : req.priceTicks;
-  if (!notionalWithin(req.qtyLots, price, market.maxNotionalUnits)) return RejectCode.MAX_NOTIONAL;
+  if (!notionalWithin(req.qtyLots, price, market.maxNotionalUnits)) {
+    req.detail = `notional of ${market.lot.format(req.qtyLots)} at ${market.tick.format(price)} is above the maximum`;
+    return RejectCode.MAX_NOTIONAL;
+  }
 
   // Two-sided collar: |price - reference| <= reference * collarBps / 10000, in integers.
   if (!isMarketOrder && reference !== 0) {
     const distance = Math.abs(req.priceTicks - reference);
-    if (distance * 10000 > reference * market.collarBps) return RejectCode.PRICE_COLLAR;
+    if (distance * 10000 > reference * market.collarBps) {
+      const low = Math.ceil(reference - (reference * market.collarBps) / 10000);
+      const high = Math.floor(reference + (reference * market.collarBps) / 10000);
+      req.detail = `price ${market.tick.format(req.priceTicks)} is outside ${market.tick.format(low)}..${market.tick.format(high)} (reference ${market.tick.format(reference)} +/- ${market.collarBps} bps)`;
+      return RejectCode.PRICE_COLLAR;
+    }
   }
   return PASS;
 }
@@ -135,7 +154,9 @@ export function notionalWithin(qtyLots: number, priceTicks: number, limitUnits: 
 
 function openOrdersBelowMax(req: OrderRequest, tables: SharedTables): Verdict {
   const account = req.account!;
-  return tables.openOrderCount(account.index) + 1 > account.maxOpenOrders ? RejectCode.MAX_OPEN_ORDERS : PASS;
+  if (tables.openOrderCount(account.index) + 1 <= account.maxOpenOrders) return PASS;
+  req.detail = `the account already has ${account.maxOpenOrders} open orders, its maximum`;
+  return RejectCode.MAX_OPEN_ORDERS;
 }
 
 /**
@@ -156,10 +177,15 @@ function positionWithinMax(
   const addedLots = req.target !== null ? req.qtyLots - req.target.filledLots : req.qtyLots;
   if (req.side === Side.BUY) {
     const worst = position + tables.openBuyLots(account.index, market.index) - releasedLots + addedLots;
-    return worst > limit ? RejectCode.MAX_POSITION : PASS;
+    return worst > limit ? positionRejected(req, market, worst, limit) : PASS;
   }
   const worst = position - tables.openSellLots(account.index, market.index) + releasedLots - addedLots;
-  return -worst > limit ? RejectCode.MAX_POSITION : PASS;
+  return -worst > limit ? positionRejected(req, market, worst, limit) : PASS;
+}
+
+function positionRejected(req: OrderRequest, market: MarketState, worst: number, limit: number): Verdict {
+  req.detail = `if every open ${req.side === Side.BUY ? 'buy' : 'sell'} order filled, the position would be ${market.lot.format(worst)}; the limit is +/-${market.lot.format(limit)}`;
+  return RejectCode.MAX_POSITION;
 }
 
 function replacedLeaves(order: OrderRecord): number {

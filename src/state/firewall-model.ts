@@ -22,11 +22,8 @@ export interface FirewallModel {
   readonly policies: ThrottlePolicies;
 }
 
-/** A market with its steps, for converting the decimals of requests and formatting answers. */
-export interface MarketView extends MarketState {
-  readonly tick: DecimalStep;
-  readonly lot: DecimalStep;
-}
+/** A market as the model holds it (kept as a name for the adapters). */
+export type MarketView = MarketState;
 
 /** What building a model needs from the long-lived runtime. */
 export interface ModelContext {

@@ -1,5 +1,7 @@
 // A market as the pipeline sees it: every limit already in integer ticks and
 // lots, computed exactly from the configuration's decimals.
+import type { DecimalStep } from './decimal.ts';
+
 export const MarketStatus = { OPEN: 1, HALTED: 2, CLOSED: 3 } as const;
 export type MarketStatusValue = (typeof MarketStatus)[keyof typeof MarketStatus];
 
@@ -10,6 +12,9 @@ export interface MarketState {
   /** Decimal strings of the steps, for messages and for formatting back. */
   readonly tickSize: string;
   readonly lotSize: string;
+  /** The steps, for converting request decimals and formatting answers and reject messages. */
+  readonly tick: DecimalStep;
+  readonly lot: DecimalStep;
   readonly minQtyLots: number;
   readonly maxQtyLots: number;
   /**

@@ -6,6 +6,7 @@ import { Action, OrderRequest, OrderType, Side } from '../../src/pipeline/reques
 import { type AccountState, Kyc } from '../../src/state/accounts.ts';
 import { type ApiKeyState, KeyType, Permission } from '../../src/state/api-keys.ts';
 import { CidrMatcher } from '../../src/state/cidr.ts';
+import { DecimalStep } from '../../src/state/decimal.ts';
 import { type MarketState, MarketStatus } from '../../src/state/markets.ts';
 import { OrderRegistry } from '../../src/state/order-registry.ts';
 import { SharedTables } from '../../src/state/shared-tables.ts';
@@ -29,6 +30,8 @@ export function makeFixture() {
     index: 0,
     tickSize: '0.5',
     lotSize: '0.001',
+    tick: DecimalStep.parse('0.5'),
+    lot: DecimalStep.parse('0.001'),
     minQtyLots: 1,
     maxQtyLots: 100_000,
     maxNotionalUnits: 5_000_000 / (0.5 * 0.001), // 1e10 lot-ticks
