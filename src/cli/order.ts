@@ -1,0 +1,134 @@
+// `portcullis order ...`: sends one signed order from the shell through the
+// client SDK (REST by default, FIX over WebSocket with --fix), prints what the
+// firewall answered and, when it was accepted, the order's state a moment later.
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { type Credentials, ed25519PrivateKeyFromSeed } from '../client/credentials.ts';
+import { type OrderInput, RestClient } from '../client/rest-client.ts';
+import type { CommandIo } from './io.ts';
+
+export const ORDER_HELP = `Usage: portcullis order --key ID (--secret-file F | --secret-env NAME | --seed-file F)
+                        --symbol SYMBOL --side buy|sell --qty QTY [--price PRICE]
+                        [--type limit|market] [--tif GTC|IOC|FOK|DAY] [--post-only]
+                        [--clordid ID] [--url URL] [--fix [--sender ID] [--target ID]]
+
+Sends one signed order and prints the answer (JSON). REST by default; --fix
+logs on over FIX/WebSocket (URL ws://HOST:PORT/fix), sends a NewOrderSingle
+and prints the execution reports.
+
+  --key ID          API key id
+  --secret-file F   file holding the HMAC-SHA256 secret (hmac-sha256 keys)
+  --secret-env NAME environment variable holding the HMAC secret
+  --seed-file F     file holding the base64 Ed25519 seed (ed25519 keys)
+  --url URL         firewall address (default http://127.0.0.1:7400, or ws://127.0.0.1:7400/fix with --fix)
+  --wait-ms N       how long to wait for fills before printing the order (default 300)
+
+Exit codes: 0 accepted, 1 rejected or failed, 2 bad usage.`;
+
+const OPTIONS = {
+  key: { type: 'string' },
+  'secret-file': { type: 'string' },
+  'secret-env': { type: 'string' },
+  'seed-file': { type: 'string' },
+  symbol: { type: 'string' },
+  side: { type: 'string' },
+  qty: { type: 'string' },
+  price: { type: 'string' },
+  type: { type: 'string' },
+  tif: { type: 'string' },
+  'post-only': { type: 'boolean' },
+  clordid: { type: 'string' },
+  url: { type: 'string' },
+  fix: { type: 'boolean' },
+  sender: { type: 'string' },
+  target: { type: 'string' },
+  'wait-ms': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'];
+
+export async function orderCommand(argv: string[], io: CommandIo): Promise<number> {
+  let values: Values;
+  try {
+    ({ values } = parseArgs({ args: argv, options: OPTIONS }));
+  } catch (error) {
+    io.err(`portcullis order: ${(error as Error).message}\n${ORDER_HELP}`);
+    return 2;
+  }
+  if (values.help) {
+    io.out(ORDER_HELP);
+    return 0;
+  }
+  const usage = (message: string) => {
+    io.err(`portcullis order: ${message}\n${ORDER_HELP}`);
+    return 2;
+  };
+  if (!values.key) return usage('--key is required');
+  if (!values.symbol || !values.side || !values.qty) return usage('--symbol, --side and --qty are required');
+  if (values.side !== 'buy' && values.side !== 'sell') return usage('--side must be buy or sell');
+  const type = values.type ?? (values.price === undefined ? 'market' : 'limit');
+  if (type !== 'limit' && type !== 'market') return usage('--type must be limit or market');
+  const tif = values.tif ?? 'GTC';
+  if (tif !== 'GTC' && tif !== 'IOC' && tif !== 'FOK' && tif !== 'DAY') return usage('--tif must be GTC, IOC, FOK or DAY');
+  const waitMs = Number(values['wait-ms'] ?? 300);
+  if (!Number.isFinite(waitMs) || waitMs < 0) return usage('--wait-ms must be a number of milliseconds');
+
+  let credentials: Credentials;
+  try {
+    credentials = credentialsFrom(values);
+  } catch (error) {
+    return usage((error as Error).message);
+  }
+  const order: OrderInput = {
+    clOrdId: values.clordid ?? `cli-${randomBytes(6).toString('hex')}`,
+    symbol: values.symbol,
+    side: values.side,
+    type,
+    qty: values.qty,
+    ...(values.price !== undefined ? { price: values.price } : {}),
+    tif,
+    ...(values['post-only'] ? { postOnly: true } : {}),
+  };
+  try {
+    if (values.fix) {
+      const { sendFixOrder } = await import('./order-fix.ts');
+      return await sendFixOrder(values.url ?? 'ws://127.0.0.1:7400/fix', credentials, order, values, waitMs, io);
+    }
+    return await sendRestOrder(values.url ?? 'http://127.0.0.1:7400', credentials, order, waitMs, io);
+  } catch (error) {
+    io.err(`portcullis order: ${(error as Error).message}`);
+    return 1;
+  }
+}
+
+function credentialsFrom(values: Values): Credentials {
+  const keyId = values.key!;
+  if (values['seed-file']) {
+    const seed = Buffer.from(readFileSync(values['seed-file'], 'utf8').trim(), 'base64');
+    return { type: 'ed25519', keyId, privateKey: ed25519PrivateKeyFromSeed(seed) };
+  }
+  let secret: string | undefined;
+  if (values['secret-file']) secret = readFileSync(values['secret-file'], 'utf8').replace(/\r?\n$/, '');
+  else if (values['secret-env']) secret = process.env[values['secret-env']];
+  if (!secret) throw new Error('give the key material: --secret-file, --secret-env or --seed-file');
+  return { type: 'hmac-sha256', keyId, secret };
+}
+
+async function sendRestOrder(
+  url: string,
+  credentials: Credentials,
+  order: OrderInput,
+  waitMs: number,
+  io: CommandIo,
+): Promise<number> {
+  const client = new RestClient(url, credentials);
+  const placed = await client.placeOrder(order);
+  io.out(JSON.stringify({ status: placed.status, body: placed.body }));
+  if (placed.status !== 201) return 1;
+  await new Promise((resolve) => setTimeout(resolve, waitMs));
+  const state = await client.getOrder(order.clOrdId);
+  io.out(JSON.stringify({ status: state.status, body: state.body }));
+  return 0;
+}
