@@ -11,6 +11,7 @@ import {
   TimeInForce,
   type TimeInForceValue,
 } from '../pipeline/request.ts';
+import { FrameTemplate, fieldPositions, templateBuilder } from './frame-template.ts';
 import { Ack } from './generated/portcullis/venue/ack.ts';
 import { Cancel } from './generated/portcullis/venue/cancel.ts';
 import { Canceled } from './generated/portcullis/venue/canceled.ts';
@@ -33,6 +34,57 @@ export * from './messages.ts';
 export { MalformedEnvelopeError } from './verify.ts';
 
 const UTF8_CACHE_ENTRIES = 4096;
+/** Accounts whose NewOrder templates are kept (each with one template per symbol it trades). */
+const TEMPLATE_ACCOUNTS = 4096;
+
+interface PatchableFrame {
+  frame: FrameTemplate;
+  positions: number[];
+}
+
+function finishEnvelope(b: Builder, type: Message, message: number): Uint8Array {
+  Envelope.startEnvelope(b);
+  Envelope.addMessageType(b, type);
+  Envelope.addMessage(b, message);
+  b.finish(Envelope.endEnvelope(b), undefined, true);
+  return b.asUint8Array();
+}
+
+function newOrderTemplate(account: string, symbol: string): PatchableFrame {
+  const b = templateBuilder();
+  const accountOffset = b.createString(account);
+  const symbolOffset = b.createString(symbol);
+  NewOrder.startNewOrder(b);
+  NewOrder.addRequestId(b, 0n);
+  NewOrder.addOrderId(b, 0n);
+  NewOrder.addAccount(b, accountOffset);
+  NewOrder.addSymbol(b, symbolOffset);
+  NewOrder.addSide(b, Side.BUY);
+  NewOrder.addType(b, OrderType.LIMIT);
+  NewOrder.addTif(b, TimeInForce.GTC);
+  NewOrder.addPostOnly(b, false);
+  NewOrder.addPriceTicks(b, 0n);
+  NewOrder.addQtyLots(b, 0n);
+  const frame = finishEnvelope(b, Message.NewOrder, NewOrder.endNewOrder(b));
+  const positions = fieldPositions(
+    frame,
+    (bb) => (Envelope.getRootAsEnvelope(bb).message(new NewOrder()) as NewOrder).bb_pos,
+    // request_id, order_id, side, type, tif, post_only, price_ticks, qty_lots
+    [4, 6, 12, 14, 16, 18, 20, 22],
+  );
+  return { frame: new FrameTemplate(frame), positions };
+}
+
+function cancelTemplate(): PatchableFrame {
+  const b = templateBuilder();
+  const frame = finishEnvelope(b, Message.Cancel, Cancel.createCancel(b, 0n, 0n));
+  const positions = fieldPositions(
+    frame,
+    (bb) => (Envelope.getRootAsEnvelope(bb).message(new Cancel()) as Cancel).bb_pos,
+    [4, 6],
+  );
+  return { frame: new FrameTemplate(frame), positions };
+}
 
 /**
  * Encodes venue messages into frames: a u32 little-endian length, then the
@@ -50,6 +102,8 @@ export class VenueEncoder {
    */
   private readonly utf8 = new Map<string, Uint8Array>();
   private readonly textEncoder = new TextEncoder();
+  private readonly newOrderTemplates = new Map<string, Map<string, PatchableFrame>>();
+  private readonly cancelTemplate = cancelTemplate();
 
   constructor(initialSize = 256) {
     this.builder = new Builder(initialSize);
@@ -64,6 +118,7 @@ export class VenueEncoder {
     return this.finish(Message.Hello, Hello.endHello(b));
   }
 
+  /** A NewOrder frame: a patched template per (account, symbol), see frame-template.ts. */
   newOrder(
     requestId: number,
     orderId: number,
@@ -76,26 +131,37 @@ export class VenueEncoder {
     priceTicks: number,
     qtyLots: number,
   ): Uint8Array {
-    const b = this.start();
-    const accountOffset = this.string(account);
-    const symbolOffset = this.string(symbol);
-    NewOrder.startNewOrder(b);
-    NewOrder.addRequestId(b, BigInt(requestId));
-    NewOrder.addOrderId(b, BigInt(orderId));
-    NewOrder.addAccount(b, accountOffset);
-    NewOrder.addSymbol(b, symbolOffset);
-    NewOrder.addSide(b, side);
-    NewOrder.addType(b, type);
-    NewOrder.addTif(b, tif);
-    NewOrder.addPostOnly(b, postOnly);
-    NewOrder.addPriceTicks(b, BigInt(priceTicks));
-    NewOrder.addQtyLots(b, BigInt(qtyLots));
-    return this.finish(Message.NewOrder, NewOrder.endNewOrder(b));
+    let bySymbol = this.newOrderTemplates.get(account);
+    if (bySymbol === undefined) {
+      if (this.newOrderTemplates.size >= TEMPLATE_ACCOUNTS) this.newOrderTemplates.clear();
+      bySymbol = new Map();
+      this.newOrderTemplates.set(account, bySymbol);
+    }
+    let template = bySymbol.get(symbol);
+    if (template === undefined) {
+      template = newOrderTemplate(account, symbol);
+      bySymbol.set(symbol, template);
+    }
+    const [request, order, sideAt, typeAt, tifAt, postOnlyAt, price, qty] = template.positions;
+    const t = template.frame;
+    t.set64(request!, requestId);
+    t.set64(order!, orderId);
+    t.set8(sideAt!, side);
+    t.set8(typeAt!, type);
+    t.set8(tifAt!, tif);
+    t.set8(postOnlyAt!, postOnly ? 1 : 0);
+    t.set64(price!, priceTicks);
+    t.set64(qty!, qtyLots);
+    return t.bytes;
   }
 
+  /** A Cancel frame, by patching one template. */
   cancel(requestId: number, orderId: number): Uint8Array {
-    const b = this.start();
-    return this.finish(Message.Cancel, Cancel.createCancel(b, BigInt(requestId), BigInt(orderId)));
+    const [request, order] = this.cancelTemplate.positions;
+    const t = this.cancelTemplate.frame;
+    t.set64(request!, requestId);
+    t.set64(order!, orderId);
+    return t.bytes;
   }
 
   replace(requestId: number, orderId: number, priceTicks: number, qtyLots: number): Uint8Array {
