@@ -4,6 +4,7 @@
 import uWS from 'uWebSockets.js';
 import { createLogger, type Logger } from './control/logger.ts';
 import type { EdgeContext } from './edge/edge-context.ts';
+import { FixEndpoint } from './edge/fix/fix-endpoint.ts';
 import { ReplayCache } from './edge/replay-cache.ts';
 import { RestApi } from './edge/rest/rest-api.ts';
 import { OrderRouter } from './routing/order-router.ts';
@@ -37,6 +38,7 @@ export class Firewall implements EdgeContext {
   readonly replay: ReplayCache;
   readonly log: Logger;
   readonly rest: RestApi;
+  readonly fix: FixEndpoint;
   private app: uWS.TemplatedApp | null = null;
   private listenSocket: uWS.us_listen_socket | null = null;
   private listenPort = 0;
@@ -73,6 +75,7 @@ export class Firewall implements EdgeContext {
     });
     this.replay = new ReplayCache({ windowMs: config.session.recvWindowMs });
     this.rest = new RestApi(this);
+    this.fix = new FixEndpoint(this);
   }
 
   static async start(options: FirewallOptions): Promise<Firewall> {
@@ -121,6 +124,7 @@ export class Firewall implements EdgeContext {
   }
 
   async stop(): Promise<void> {
+    this.fix.logoutAll('the firewall is shutting down');
     if (this.listenSocket) uWS.us_listen_socket_close(this.listenSocket);
     this.listenSocket = null;
     this.app?.close();
@@ -134,6 +138,7 @@ export class Firewall implements EdgeContext {
     const app = listen.tls
       ? uWS.SSLApp({ cert_file_name: listen.tls.certFile, key_file_name: listen.tls.keyFile })
       : uWS.App();
+    this.fix.register(app);
     this.rest.register(app);
     this.app = app;
     const port = this.options.port ?? listen.port;

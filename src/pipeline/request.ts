@@ -65,6 +65,8 @@ export class OrderRequest {
   retryAfterNs = 0;
   /** Free text for the reject message of the stage that stopped the request. */
   detail = '';
+  /** The inbound FIX MsgSeqNum of the request (0 over REST), for 45 in later rejects. */
+  refSeqNum = 0;
 
   reset(): this {
     this.action = Action.NEW_ORDER;
@@ -84,6 +86,7 @@ export class OrderRequest {
     this.target = null;
     this.retryAfterNs = 0;
     this.detail = '';
+    this.refSeqNum = 0;
     return this;
   }
 }

@@ -18,6 +18,8 @@ export interface PendingRequest {
   readonly qtyLots: number;
   /** Mass cancel only: '' for every market of the account. */
   readonly symbol: string;
+  /** The inbound FIX MsgSeqNum of the request (0 over REST or from the firewall itself). */
+  readonly refSeqNum: number;
 }
 
 export interface OrderOwner {

@@ -84,14 +84,20 @@ export class OrderRouter implements VenueLinkHandler, OrderCanceller {
   /** Forwards a cancel of req.target (found by the pre-trade stage). */
   submitCancel(req: OrderRequest, owner: OrderOwner | null): Verdict {
     const order = req.target!;
-    const pending = pendingOf(owner, req.clOrdId, order, 0, 0, '');
+    const pending = pendingOf(owner, req.clOrdId, order, 0, 0, '', req.refSeqNum);
+    return this.link?.sendCancel(order.orderId, pending) ? PASS : RejectCode.VENUE_UNAVAILABLE;
+  }
+
+  /** Cancels one live order on the firewall's own initiative (cancel-on-disconnect). */
+  cancelOrder(order: OrderRecord, owner: OrderOwner | null): Verdict {
+    const pending = pendingOf(owner, order.clOrdId, order, 0, 0, '', 0);
     return this.link?.sendCancel(order.orderId, pending) ? PASS : RejectCode.VENUE_UNAVAILABLE;
   }
 
   /** Forwards a replace of req.target to req's price and quantity under req's clOrdId. */
   submitReplace(req: OrderRequest, owner: OrderOwner | null): Verdict {
     const order = req.target!;
-    const pending = pendingOf(owner, req.clOrdId, order, req.priceTicks, req.qtyLots, '');
+    const pending = pendingOf(owner, req.clOrdId, order, req.priceTicks, req.qtyLots, '', req.refSeqNum);
     return this.link?.sendReplace(order.orderId, req.priceTicks, req.qtyLots, pending)
       ? PASS
       : RejectCode.VENUE_UNAVAILABLE;
@@ -99,7 +105,7 @@ export class OrderRouter implements VenueLinkHandler, OrderCanceller {
 
   /** Cancels every live order of the request's account (of req.symbol's market when set). */
   submitMassCancel(req: OrderRequest, owner: OrderOwner | null): Verdict {
-    const pending = pendingOf(owner, req.clOrdId, null, 0, 0, req.market ? req.symbol : '');
+    const pending = pendingOf(owner, req.clOrdId, null, 0, 0, req.market ? req.symbol : '', req.refSeqNum);
     return this.link?.sendMassCancel(req.account!.id, pending.symbol, pending)
       ? PASS
       : RejectCode.VENUE_UNAVAILABLE;
@@ -111,7 +117,7 @@ export class OrderRouter implements VenueLinkHandler, OrderCanceller {
     const live = this.deps.orders.liveOrders(accountIndex).length;
     const account = this.deps.accountIdOf(accountIndex);
     if (live === 0 || account === undefined) return 0;
-    const pending = pendingOf(null, '', null, 0, 0, '');
+    const pending = pendingOf(null, '', null, 0, 0, '', 0);
     return this.link?.sendMassCancel(account, '', pending) ? live : 0;
   }
 
@@ -253,6 +259,7 @@ function pendingOf(
   priceTicks: number,
   qtyLots: number,
   symbol: string,
+  refSeqNum: number,
 ): PendingRequest {
-  return { owner, clOrdId, order, origClOrdId: order?.clOrdId ?? '', priceTicks, qtyLots, symbol };
+  return { owner, clOrdId, order, origClOrdId: order?.clOrdId ?? '', priceTicks, qtyLots, symbol, refSeqNum };
 }

@@ -46,7 +46,7 @@ export function orderView(order: OrderRecord, market: MarketView): OrderView {
 }
 
 /** The average fill price, exact to the tick's decimals plus four more, truncated. */
-function formatAverage(order: OrderRecord, market: MarketView): string {
+export function formatAverage(order: OrderRecord, market: MarketView): string {
   const extra = 4;
   const scaled =
     (BigInt(order.filledValue) * BigInt(market.tick.units) * 10n ** BigInt(extra)) / BigInt(order.filledLots);

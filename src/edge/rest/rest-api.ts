@@ -122,14 +122,15 @@ export class RestApi {
     // Anything else under the API: a clear error, not uWS's empty 404.
     app.any('/api/*', (res, req) => {
       const known = REST_ROUTES.some((r) => matches(r.pattern, req.getUrl()));
-      const call = this.newCall(res, req.getHeader('accept'));
+      const call = this.newCall(res, req.getHeader('accept'), utf8.decode(res.getRemoteAddressAsText()));
       call.failWithStatus(known ? 405 : 404, `no route ${req.getCaseSensitiveMethod()} ${req.getUrl()}`);
     });
   }
 
-  private newCall(res: HttpResponse, accept: string): RestCall {
+  /** A call whose RateLimit headers show the caller's address until it authenticates (SPEC: on every response). */
+  private newCall(res: HttpResponse, accept: string, ip: string): RestCall {
     const requestId = `${this.idPrefix}-${(this.nextRequestId++).toString(36)}`;
-    return new RestCall(
+    const call = new RestCall(
       res,
       requestId,
       accept.includes('application/msgpack'),
@@ -139,6 +140,9 @@ export class RestApi {
           'rest reject',
         ),
     );
+    const perIp = this.edge.runtime.config.limits.perIp;
+    this.setRateLimit(call, this.ipKey(ip), this.edge.runtime.model.policies.perIp, 'ip', perIp.ratePerSec);
+    return call;
   }
 
   private onRequest(route: RestRoute, res: HttpResponse, req: HttpRequest): void {
@@ -155,7 +159,7 @@ export class RestApi {
       contentType: req.getHeader('content-type'),
       ip: utf8.decode(res.getRemoteAddressAsText()),
     };
-    const call = this.newCall(res, req.getHeader('accept'));
+    const call = this.newCall(res, req.getHeader('accept'), head.ip);
     res.onAborted(() => {
       call.aborted = true;
     });
@@ -221,13 +225,7 @@ export class RestApi {
     req.ip = head.ip;
     req.ipLimitKey = this.ipKey(head.ip);
     if (auth.verdict !== PASS) {
-      this.setRateLimit(
-        call,
-        req.ipLimitKey,
-        model.policies.perIp,
-        'ip',
-        runtime.config.limits.perIp.ratePerSec,
-      );
+      // The call already shows the address's RateLimit headers (newCall).
       call.fail(auth.verdict, '');
       return;
     }
@@ -250,8 +248,13 @@ export class RestApi {
       case 'cancelAll':
         verdict = this.fillMassCancel(req, body, head.contentType);
         break;
-      default:
+      case 'getOrder':
         verdict = this.fillTarget(req, head.param, Action.QUERY);
+        break;
+      default:
+        // GET /api/v1/limits names no order: a read of the caller's own usage.
+        req.action = Action.QUERY;
+        verdict = PASS;
     }
     if (verdict === PASS) verdict = runPipeline(req, runtime.pipeline, now);
     this.setRateLimit(

@@ -1,0 +1,139 @@
+// The /fix WebSocket route (SPEC section 5) on the uWS.js app: connection
+// limits per source address, the frame size limit, backpressure, and one FIX
+// session per socket.
+//
+// uWS.js hands each frame as an ArrayBuffer valid only during the callback:
+// the session parses it synchronously and copies only what must outlive it.
+// A client that stops reading is cut off once maxBackpressure bytes are
+// queued for it (closeOnBackpressureLimit) instead of growing memory.
+import type uWS from 'uWebSockets.js';
+import { FixSession, maxFrameBytes, type SessionTimers, type SessionTransport } from '../../fix/session.ts';
+import { RejectCode, rejectInfo } from '../../pipeline/reject-codes.ts';
+import type { EdgeContext } from '../edge-context.ts';
+import { FixAuthenticator, SenderCompIdClaims } from './fix-authenticator.ts';
+import { FixConnection } from './fix-connection.ts';
+
+interface SocketData {
+  ip: string;
+  session: FixSession | null;
+  /** Set once the socket is closing or closed: nothing may be written to it after. */
+  closed: boolean;
+}
+
+/** Bytes queued towards one client beyond which it is disconnected. */
+const MAX_BACKPRESSURE_BYTES = 1024 * 1024;
+
+const timers: SessionTimers = {
+  setTimeout: (fn, ms) => {
+    const handle = setTimeout(fn, ms);
+    handle.unref();
+    return handle;
+  },
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+  now: Date.now,
+};
+
+const utf8 = new TextDecoder();
+
+export class FixEndpoint {
+  private readonly connectionsPerIp = new Map<string, number>();
+  private readonly claims = new SenderCompIdClaims();
+  private nextConnectionId = 1;
+  private open = 0;
+  private readonly sockets = new Set<uWS.WebSocket<SocketData>>();
+
+  constructor(private readonly edge: EdgeContext) {}
+
+  get connections(): number {
+    return this.open;
+  }
+
+  register(app: uWS.TemplatedApp): void {
+    const session = this.edge.runtime.config.session;
+    const frameLimit = maxFrameBytes(session.maxMessageBytes);
+    // uWS drops frames above its own limit without a FIX-level answer; leave the session
+    // room to see a frame just over the SPEC limit and close it with 1009 itself.
+    const maxPayloadLength = frameLimit * 2;
+    const idleTimeout = Math.min(960, Math.ceil((session.maxHeartBtInt * 2.5 + 8) / 4) * 4);
+    app.ws<SocketData>('/fix', {
+      maxPayloadLength,
+      maxBackpressure: MAX_BACKPRESSURE_BYTES,
+      // A boolean at run time; the bundled typings declare it a number.
+      closeOnBackpressureLimit: 1,
+      idleTimeout,
+      upgrade: (res, req, context) => {
+        const ip = utf8.decode(res.getRemoteAddressAsText());
+        const count = this.connectionsPerIp.get(ip) ?? 0;
+        if (count >= this.edge.runtime.config.limits.maxConnectionsPerIp) {
+          const info = rejectInfo(RejectCode.RATE_LIMITED);
+          res
+            .writeStatus('429 Too Many Requests')
+            .writeHeader('Content-Type', 'application/json')
+            .writeHeader('Retry-After', '1')
+            .end(
+              JSON.stringify({
+                error: { code: info.code, message: 'too many connections from this address', requestId: '' },
+              }),
+            );
+          return;
+        }
+        res.upgrade<SocketData>(
+          { ip, session: null, closed: false },
+          req.getHeader('sec-websocket-key'),
+          req.getHeader('sec-websocket-protocol'),
+          req.getHeader('sec-websocket-extensions'),
+          context,
+        );
+      },
+      open: (ws) => {
+        const data = ws.getUserData();
+        this.connectionsPerIp.set(data.ip, (this.connectionsPerIp.get(data.ip) ?? 0) + 1);
+        this.open++;
+        this.sockets.add(ws);
+        const transport: SessionTransport = {
+          send: (bytes) => {
+            if (!data.closed) ws.send(bytes, true);
+          },
+          close: (code, reason) => {
+            if (data.closed) return;
+            data.closed = true;
+            ws.end(code, reason);
+          },
+        };
+        const config = this.edge.runtime.config.session;
+        data.session = new FixSession(
+          {
+            targetCompId: config.targetCompId,
+            recvWindowMs: config.recvWindowMs,
+            maxHeartBtInt: config.maxHeartBtInt,
+            maxMessageBytes: config.maxMessageBytes,
+            logonTimeoutMs: config.logonTimeoutMs,
+          },
+          transport,
+          new FixAuthenticator(this.edge.runtime, this.edge.lockout, this.claims, data.ip),
+          new FixConnection(this.edge, data.ip, this.nextConnectionId++),
+          timers,
+        );
+      },
+      message: (ws, message) => {
+        ws.getUserData().session?.onFrame(new Uint8Array(message));
+      },
+      close: (ws) => {
+        const data = ws.getUserData();
+        data.closed = true;
+        this.sockets.delete(ws);
+        this.open--;
+        const left = (this.connectionsPerIp.get(data.ip) ?? 1) - 1;
+        if (left <= 0) this.connectionsPerIp.delete(data.ip);
+        else this.connectionsPerIp.set(data.ip, left);
+        data.session?.onTransportClosed();
+        data.session = null;
+      },
+    });
+  }
+
+  /** Ends every session (Logout, then close) at shutdown. */
+  logoutAll(text: string): void {
+    for (const ws of [...this.sockets]) ws.getUserData().session?.logout(text);
+  }
+}
