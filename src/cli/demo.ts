@@ -92,7 +92,11 @@ export async function demoCommand(argv: string[], io: CommandIo): Promise<number
 
   // The demo prints to the terminal; the JSON log shows warnings and errors only.
   const log = createLogger(process.env.PORTCULLIS_LOG_LEVEL ?? 'warn');
-  const venue = await startVenueSimulator({ host: config.venue.host, port: config.venue.port, mode: 'match' });
+  const venue = await startVenueSimulator({
+    host: config.venue.host,
+    port: config.venue.port,
+    mode: 'match',
+  });
   const firewall = await Firewall.start({ loaded, log }).catch(async (error: Error) => {
     await venue.close();
     throw error;
@@ -140,6 +144,7 @@ async function quoteAsDemoMarketMaker(baseUrl: string, secret: string): Promise<
   ] as const;
   for (const order of orders) {
     const placed = await mm2.placeOrder({ ...order, symbol: 'BTC-PERP', type: 'limit' });
-    if (placed.status !== 201) throw new Error(`demo market maker order refused: ${JSON.stringify(placed.body)}`);
+    if (placed.status !== 201)
+      throw new Error(`demo market maker order refused: ${JSON.stringify(placed.body)}`);
   }
 }

@@ -8,7 +8,10 @@ import { ORDER_HELP, orderCommand } from './order.ts';
 import { START_HELP, startCommand } from './start.ts';
 import { VENUE_HELP, venueCommand } from './venue.ts';
 
-const COMMANDS: Record<string, { run: (argv: string[], io: CommandIo) => number | Promise<number>; help: string }> = {
+const COMMANDS: Record<
+  string,
+  { run: (argv: string[], io: CommandIo) => number | Promise<number>; help: string }
+> = {
   start: { run: startCommand, help: START_HELP },
   venue: { run: venueCommand, help: VENUE_HELP },
   demo: { run: demoCommand, help: DEMO_HELP },

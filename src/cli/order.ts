@@ -71,7 +71,8 @@ export async function orderCommand(argv: string[], io: CommandIo): Promise<numbe
   const type = values.type ?? (values.price === undefined ? 'market' : 'limit');
   if (type !== 'limit' && type !== 'market') return usage('--type must be limit or market');
   const tif = values.tif ?? 'GTC';
-  if (tif !== 'GTC' && tif !== 'IOC' && tif !== 'FOK' && tif !== 'DAY') return usage('--tif must be GTC, IOC, FOK or DAY');
+  if (tif !== 'GTC' && tif !== 'IOC' && tif !== 'FOK' && tif !== 'DAY')
+    return usage('--tif must be GTC, IOC, FOK or DAY');
   const waitMs = Number(values['wait-ms'] ?? 300);
   if (!Number.isFinite(waitMs) || waitMs < 0) return usage('--wait-ms must be a number of milliseconds');
 
@@ -94,7 +95,14 @@ export async function orderCommand(argv: string[], io: CommandIo): Promise<numbe
   try {
     if (values.fix) {
       const { sendFixOrder } = await import('./order-fix.ts');
-      return await sendFixOrder(values.url ?? 'ws://127.0.0.1:7400/fix', credentials, order, values, waitMs, io);
+      return await sendFixOrder(
+        values.url ?? 'ws://127.0.0.1:7400/fix',
+        credentials,
+        order,
+        values,
+        waitMs,
+        io,
+      );
     }
     return await sendRestOrder(values.url ?? 'http://127.0.0.1:7400', credentials, order, waitMs, io);
   } catch (error) {

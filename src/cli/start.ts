@@ -51,7 +51,8 @@ export async function startCommand(argv: string[], io: CommandIo): Promise<numbe
     try {
       firewall.reload(loadConfigFile(file));
     } catch (error) {
-      const problems = error instanceof ConfigError ? error.problems : [{ path: '$', message: String(error) }];
+      const problems =
+        error instanceof ConfigError ? error.problems : [{ path: '$', message: String(error) }];
       log.error({ problems }, 'reload refused; the running configuration stays');
     }
   });
