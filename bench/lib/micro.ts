@@ -12,6 +12,11 @@ export interface MicroCase {
   batch: number;
   /** Optional async operation (for peers whose API is promise-based); awaited one at a time. */
   runAsync?: () => Promise<unknown>;
+  /**
+   * Optional self-timed measurement, for operations whose clean-up must stay out of the
+   * timing (each op timed alone into a histogram); replaces run/runAsync when present.
+   */
+  measure?: (options: MicroOptions) => BenchResult | Promise<BenchResult>;
   /** Optional figures measured after the timed run (e.g. heap growth), added to the row. */
   extra?: () => Record<string, number | string>;
 }
@@ -28,6 +33,10 @@ function toNs(ms: number): number {
 export async function runMicro(cases: MicroCase[], options: MicroOptions): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   for (const c of cases) {
+    if (c.measure) {
+      results.push({ ...(await c.measure(options)), ...c.extra?.() });
+      continue;
+    }
     const bench = new Bench({ time: options.timeMs, warmupTime: options.warmupMs, retainSamples: false });
     const now = () => bench.now();
     if (c.runAsync) {
