@@ -13,7 +13,8 @@ import type { OrderCanceller } from '../state/kill-switch.ts';
 import type { OrderRecord, OrderRegistry } from '../state/order-registry.ts';
 import type { SharedTables } from '../state/shared-tables.ts';
 import type { VenueEvent } from '../venue/codec.ts';
-import { type InFlightRequest, RequestKind, type VenueLink, type VenueLinkHandler } from '../venue/link.ts';
+import { type InFlightRequest, RequestKind, type VenueLinkHandler } from '../venue/link.ts';
+import type { VenueSender } from '../venue/venue-sender.ts';
 import type { OrderOwner, PendingRequest } from './order-owner.ts';
 
 export interface OrderRouterDeps {
@@ -27,7 +28,7 @@ export interface OrderRouterDeps {
 }
 
 export class OrderRouter implements VenueLinkHandler, OrderCanceller {
-  private link: VenueLink | null = null;
+  private link: VenueSender | null = null;
   private readonly now: () => number;
   /** Counters for metrics and tests. */
   readonly stats = { forwarded: 0, venueRejects: 0, fills: 0, lostOnLinkDown: 0 };
@@ -36,14 +37,15 @@ export class OrderRouter implements VenueLinkHandler, OrderCanceller {
     this.now = deps.now ?? Date.now;
   }
 
-  attach(link: VenueLink): void {
+  attach(link: VenueSender): void {
     this.link = link;
   }
 
   /** Forwards a new order that passed the pipeline. PASS, or VENUE_UNAVAILABLE (nothing was registered). */
   submitNewOrder(req: OrderRequest, owner: OrderOwner | null): Verdict {
     const link = this.link;
-    if (!link?.isUp) return RejectCode.VENUE_UNAVAILABLE;
+    // Checked before registering: a refused order must not take its clOrdId.
+    if (!link?.canSendNewOrder()) return RejectCode.VENUE_UNAVAILABLE;
     const orderId = link.nextId();
     const record = this.deps.orders.open(
       {
@@ -190,6 +192,8 @@ export class OrderRouter implements VenueLinkHandler, OrderCanceller {
     const now = this.now();
     switch (event.kind) {
       case 'fill': {
+        // A duplicate event for a finished order changes nothing and is not relayed.
+        if (!this.deps.orders.byId(event.orderId)?.live) return;
         const record = this.deps.orders.onFill(
           event.orderId,
           event.qtyLots,
@@ -205,6 +209,7 @@ export class OrderRouter implements VenueLinkHandler, OrderCanceller {
         return;
       }
       case 'canceled': {
+        if (!this.deps.orders.byId(event.orderId)?.live) return;
         const record = this.deps.orders.onCanceled(event.orderId, now);
         if (record) ownerOf(record)?.canceled(record, null);
         return;

@@ -17,6 +17,10 @@ import type { OrderTypeValue, SideValue, TimeInForceValue } from '../pipeline/re
 import { decodeVenueMessage, VENUE_PROTOCOL_VERSION, VenueEncoder, type VenueEvent } from './codec.ts';
 import { FrameWriter } from './frame-writer.ts';
 import { FrameDecoder } from './framing.ts';
+import type { VenueSender } from './venue-sender.ts';
+
+/** A link up this long counts as healthy: its loss restarts the backoff from the minimum. */
+const STABLE_LINK_MS = 10_000;
 
 export const RequestKind = { NEW_ORDER: 1, CANCEL: 2, REPLACE: 3, MASS_CANCEL: 4 } as const;
 export type RequestKindValue = (typeof RequestKind)[keyof typeof RequestKind];
@@ -62,7 +66,7 @@ export interface VenueLinkOptions {
   log?: (level: 'info' | 'warn', fields: Record<string, unknown>, message: string) => void;
 }
 
-export class VenueLink {
+export class VenueLink implements VenueSender {
   private socket: Socket | null = null;
   private writer: FrameWriter | null = null;
   private up = false;
@@ -77,6 +81,8 @@ export class VenueLink {
   private reconnectTimer: NodeJS.Timeout | null = null;
   private backoffMs: number;
   private lastInboundMs = 0;
+  /** When the link last came up: the backoff resets only after a link that stayed up a while. */
+  private upSinceMs = 0;
   private nextRequestId = 1;
   private nextHeartbeatId = 1;
   private flushScheduled = false;
@@ -197,6 +203,10 @@ export class VenueLink {
     return request;
   }
 
+  canSendNewOrder(): boolean {
+    return this.canSend(1);
+  }
+
   private canSend(room: number): boolean {
     if (!this.up) {
       this.stats.refusedWhileDown++;
@@ -231,7 +241,7 @@ export class VenueLink {
     socket.setNoDelay(true);
     this.socket = socket;
     const decoder = new FrameDecoder({
-      onFrame: (payload) => this.onFrame(payload),
+      onFrame: (payload) => this.onFrame(payload, socket, decoder),
       onError: (error) => {
         this.log('warn', { error: error.message }, 'venue sent a bad frame; dropping the link');
         socket.destroy();
@@ -243,6 +253,8 @@ export class VenueLink {
       this.lastInboundMs = Date.now();
       this.writer.push(this.encoder.hello(this.options.firewallId, VENUE_PROTOCOL_VERSION));
       this.writer.flush();
+      // Watch for silence from now on: a venue that never says Hello must not hold the link forever.
+      this.startHeartbeats();
     });
     socket.on('data', (chunk: Buffer) => {
       this.lastInboundMs = Date.now();
@@ -257,7 +269,13 @@ export class VenueLink {
     });
   }
 
-  private onFrame(payload: Buffer): void {
+  /** Stops reading a link we decided to drop: nothing more from it is acted on. */
+  private drop(socket: Socket, decoder: FrameDecoder): void {
+    decoder.destroy();
+    socket.destroy();
+  }
+
+  private onFrame(payload: Buffer, socket: Socket, decoder: FrameDecoder): void {
     let event: VenueEvent;
     try {
       event = decodeVenueMessage(payload) as VenueEvent;
@@ -267,7 +285,7 @@ export class VenueLink {
         { error: (error as Error).message },
         'venue sent an undecodable message; dropping the link',
       );
-      this.socket?.destroy();
+      this.drop(socket, decoder);
       return;
     }
     switch (event.kind) {
@@ -278,11 +296,11 @@ export class VenueLink {
             { theirs: event.protocolVersion, ours: VENUE_PROTOCOL_VERSION },
             'venue protocol mismatch',
           );
-          this.socket?.destroy();
+          this.drop(socket, decoder);
           return;
         }
         this.up = true;
-        this.backoffMs = this.reconnectMinMs;
+        this.upSinceMs = Date.now();
         this.startHeartbeats();
         this.log('info', { venue: event.firewallId }, 'venue link up');
         this.options.handler.onLinkUp();
@@ -355,12 +373,17 @@ export class VenueLink {
   private startHeartbeats(): void {
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     this.heartbeatTimer = setInterval(() => {
-      if (!this.up || !this.writer) return;
+      if (!this.writer) return;
       if (Date.now() - this.lastInboundMs > 3 * this.heartbeatMs) {
-        this.log('warn', { silentMs: Date.now() - this.lastInboundMs }, 'venue silent; dropping the link');
+        this.log(
+          'warn',
+          { silentMs: Date.now() - this.lastInboundMs, up: this.up },
+          'venue silent; dropping the link',
+        );
         this.socket?.destroy();
         return;
       }
+      if (!this.up) return; // heartbeats only after the handshake
       this.writer.push(this.encoder.heartbeat(this.nextHeartbeatId++, process.hrtime.bigint()));
       this.writer.flush();
     }, this.heartbeatMs);
@@ -386,7 +409,9 @@ export class VenueLink {
     }
     if (wasUp || lost.length > 0) this.options.handler.onLinkDown(lost, 'venue link lost');
     if (this.stopped) return;
-    // Full jitter: spread reconnects of many firewalls over the whole interval.
+    // A venue that accepts and then drops the link at once must not be hammered at the minimum interval.
+    if (wasUp && Date.now() - this.upSinceMs >= STABLE_LINK_MS) this.backoffMs = this.reconnectMinMs;
+    // Equal jitter: between half and all of the backoff, so firewalls restarted together spread out.
     const delay = this.backoffMs / 2 + Math.random() * (this.backoffMs / 2);
     this.backoffMs = Math.min(this.backoffMs * 2, this.reconnectMaxMs);
     this.reconnectTimer = setTimeout(() => {

@@ -1,0 +1,539 @@
+// The venue link over real TCP against a controllable fake venue: handshake,
+// reconnects, heartbeats, timeouts, exactly-once outcomes, bad input and the
+// bounded outbound queue (SPEC section 6).
+import assert from 'node:assert/strict';
+import { describe, type TestContext, test } from 'node:test';
+import { OrderType, Side, TimeInForce } from '../../src/pipeline/request.ts';
+import { VENUE_PROTOCOL_VERSION } from '../../src/venue/codec.ts';
+import { RequestKind, VenueLink, type VenueLinkOptions } from '../../src/venue/link.ts';
+import { FakeVenue, type FakeVenueOptions } from './support/fake-venue.ts';
+import { RecordingHandler } from './support/recording-handler.ts';
+import { sleep, waitUntil } from './support/wait.ts';
+
+interface Setup {
+  venue: FakeVenue;
+  link: VenueLink;
+  handler: RecordingHandler;
+}
+
+/** A fake venue and a link to it, both torn down after the test. */
+async function setup(
+  t: TestContext,
+  linkOptions: Partial<VenueLinkOptions> = {},
+  venueOptions: FakeVenueOptions = {},
+  { start = true, waitUp = true } = {},
+): Promise<Setup> {
+  const venue = await FakeVenue.start(venueOptions);
+  const handler = new RecordingHandler();
+  const link = new VenueLink({
+    host: '127.0.0.1',
+    port: venue.port,
+    timeoutMs: 200,
+    firewallId: 'fw-link-test',
+    handler,
+    heartbeatMs: 50,
+    reconnectMinMs: 10,
+    reconnectMaxMs: 40,
+    ...linkOptions,
+  });
+  t.after(async () => {
+    await link.stop();
+    await venue.close();
+  });
+  if (start) link.start();
+  if (start && waitUp) await waitUntil(() => link.isUp, 'the link to come up');
+  return { venue, link, handler };
+}
+
+let nextClientContext = 1;
+
+/** A limit buy of 1 lot at 100 ticks; returns the order id, or 0 when the link refused it. */
+function sendOrder(link: VenueLink, qtyLots = 1): number {
+  const orderId = link.nextId();
+  const sent = link.sendNewOrder(
+    orderId,
+    'MM1',
+    'BTC-PERP',
+    Side.BUY,
+    OrderType.LIMIT,
+    TimeInForce.GTC,
+    false,
+    100,
+    qtyLots,
+    { client: nextClientContext++ },
+  );
+  return sent ? orderId : 0;
+}
+
+function assertExactlyOnce(handler: RecordingHandler, sent: number[]): void {
+  const outcomes = handler.outcomeIds();
+  assert.equal(new Set(outcomes).size, outcomes.length, `an outcome was reported twice: ${outcomes}`);
+  assert.deepEqual(
+    [...outcomes].sort((a, b) => a - b),
+    [...sent].sort((a, b) => a - b),
+  );
+}
+
+describe('venue link: handshake', () => {
+  test('sends Hello on connect and is up only once the venue has answered with its Hello', async (t) => {
+    // A long heartbeat: the venue stays silent for a while on purpose.
+    const { venue, link, handler } = await setup(
+      t,
+      { heartbeatMs: 1000 },
+      { sendHello: false },
+      { waitUp: false },
+    );
+    await waitUntil(() => venue.hellos.length === 1, 'the firewall Hello');
+    assert.deepEqual(venue.hellos[0]!.message, {
+      kind: 'hello',
+      firewallId: 'fw-link-test',
+      protocolVersion: VENUE_PROTOCOL_VERSION,
+    });
+    assert.equal(link.stats.connects, 1);
+    await sleep(30);
+    assert.equal(link.isUp, false, 'connected but no Hello from the venue yet');
+    assert.equal(sendOrder(link), 0);
+    assert.equal(link.stats.refusedWhileDown, 1);
+    assert.equal(handler.ups.length, 0);
+    assert.equal(venue.requests.length, 0);
+
+    venue.send([{ kind: 'hello', firewallId: 'late-venue', protocolVersion: VENUE_PROTOCOL_VERSION }]);
+    await waitUntil(() => link.isUp, 'the link to come up');
+    assert.equal(handler.ups.length, 1);
+    const orderId = sendOrder(link);
+    assert.ok(orderId > 0);
+    await waitUntil(() => handler.answers.length === 1, 'the ack');
+    assert.deepEqual(handler.answers[0]!.event, { kind: 'ack', requestId: orderId, orderId });
+  });
+
+  test('a venue speaking another protocol version is dropped and retried with growing backoff', async (t) => {
+    const minMs = 10;
+    const maxMs = 80;
+    const { venue, link, handler } = await setup(
+      t,
+      { reconnectMinMs: minMs, reconnectMaxMs: maxMs },
+      { protocolVersion: VENUE_PROTOCOL_VERSION + 1 },
+      { waitUp: false },
+    );
+    await venue.waitForConnections(6, 3000);
+    assert.equal(link.isUp, false);
+    assert.equal(handler.ups.length, 0);
+    assert.equal(handler.downs.length, 0, 'never up, nothing in flight: no onLinkDown');
+    assert.equal(link.stats.disconnects, 0);
+    // Each retry waits at least half the current backoff, which doubles up to the cap.
+    const accepted = venue.hellos.map((h) => h.atMs);
+    for (let k = 0; k + 1 < Math.min(accepted.length, 6); k++) {
+      const floor = Math.min(minMs * 2 ** k, maxMs) / 2;
+      const gap = accepted[k + 1]! - accepted[k]!;
+      assert.ok(gap >= floor - 2, `retry ${k + 1} came ${gap} ms after the previous, before ${floor} ms`);
+    }
+
+    venue.protocolVersion = VENUE_PROTOCOL_VERSION;
+    await waitUntil(() => link.isUp, 'the link to come up once the versions match', 3000);
+    assert.equal(handler.ups.length, 1);
+  });
+
+  test('a venue that accepts the connection but never says Hello is dropped and retried', async (t) => {
+    const { venue, link, handler } = await setup(
+      t,
+      { heartbeatMs: 30 },
+      { sendHello: false },
+      { waitUp: false },
+    );
+    await venue.waitForConnections(2, 3000);
+    assert.equal(link.isUp, false);
+    assert.equal(venue.heartbeats.length, 0, 'no heartbeats before the handshake');
+    assert.equal(handler.downs.length, 0, 'never up, nothing in flight: no onLinkDown');
+    venue.sendHello = true;
+    await waitUntil(() => link.isUp, 'the link to come up once the venue says Hello', 3000);
+  });
+});
+
+describe('venue link: reconnects', () => {
+  test('reconnects with backoff after the venue closes the connection', async (t) => {
+    const { venue, link, handler } = await setup(t, { reconnectMinMs: 20, reconnectMaxMs: 40 });
+    venue.killConnections();
+    await waitUntil(() => handler.downs.length === 1, 'onLinkDown');
+    assert.equal(link.isUp, false);
+    assert.deepEqual(handler.downs[0]!.inFlight, []);
+    await waitUntil(() => link.isUp, 'the link to come back');
+    assert.equal(venue.connections.length, 2);
+    assert.equal(venue.hellos.length, 2, 'Hello again on the new connection');
+    assert.ok(venue.hellos[1]!.atMs - handler.downs[0]!.atMs >= 20 / 2 - 2, 'waited out the backoff');
+    assert.equal(link.stats.connects, 2);
+    assert.equal(link.stats.disconnects, 1);
+    assert.equal(handler.ups.length, 2);
+    const orderId = sendOrder(link);
+    await waitUntil(() => handler.answers.length === 1, 'the ack on the new connection');
+    assert.equal(handler.answers[0]!.request.orderId, orderId);
+  });
+
+  test('reconnects after the venue restarts on the same port', async (t) => {
+    const { venue, link, handler } = await setup(t);
+    const port = venue.port;
+    await venue.close();
+    await waitUntil(() => !link.isUp, 'the link to go down');
+    await sleep(60); // a few refused connection attempts
+    assert.equal(link.isUp, false);
+    assert.equal(sendOrder(link), 0);
+
+    const restarted = await FakeVenue.start({ port });
+    t.after(() => restarted.close());
+    await waitUntil(() => link.isUp, 'the link to reach the restarted venue', 3000);
+    assert.equal(restarted.hellos.length, 1);
+    assert.equal(handler.ups.length, 2);
+    const orderId = sendOrder(link);
+    await waitUntil(() => handler.answers.length === 1, 'the ack from the restarted venue');
+    assert.equal(handler.answers[0]!.request.orderId, orderId);
+    assert.equal(restarted.received('newOrder').length, 1);
+  });
+
+  test('while down, every request is refused at once and counted', async (t) => {
+    const { venue, link, handler } = await setup(t, {}, {}, { start: false });
+    assert.equal(link.isUp, false);
+    assert.equal(sendOrder(link), 0);
+    assert.equal(link.sendCancel(1, null), null);
+    assert.equal(link.sendReplace(1, 100, 2, null), null);
+    assert.equal(link.sendMassCancel('MM1', '', null), null);
+    assert.equal(link.stats.refusedWhileDown, 4);
+    assert.equal(link.inFlightCount, 0);
+
+    link.start();
+    await waitUntil(() => link.isUp, 'the link to come up');
+    await venue.close();
+    await waitUntil(() => !link.isUp, 'the link to go down');
+    assert.equal(sendOrder(link), 0);
+    assert.equal(link.sendCancel(1, null), null);
+    assert.equal(link.stats.refusedWhileDown, 6);
+    await sleep(30);
+    assert.equal(venue.requests.length, 0);
+    assert.equal(handler.timeouts.length, 0, 'a refused request has no other outcome');
+    assert.ok(handler.downs.every((d) => d.inFlight.length === 0));
+  });
+});
+
+describe('venue link: heartbeats', () => {
+  test('sends a heartbeat every heartbeatMs and stays up while the venue answers', async (t) => {
+    const heartbeatMs = 50;
+    const { venue, link, handler } = await setup(t, { heartbeatMs });
+    await waitUntil(() => venue.heartbeats.length >= 6, '6 heartbeats');
+    assert.equal(link.isUp, true);
+    assert.equal(link.stats.disconnects, 0);
+    assert.equal(handler.downs.length, 0);
+    const ids = venue.heartbeats.map((h) => h.message.requestId);
+    assert.deepEqual(
+      ids,
+      ids.map((_, i) => i + 1),
+    );
+    for (let i = 1; i < venue.heartbeats.length; i++) {
+      const gap = venue.heartbeats[i]!.atMs - venue.heartbeats[i - 1]!.atMs;
+      assert.ok(gap >= heartbeatMs / 2, `heartbeats ${gap} ms apart`);
+    }
+    // Heartbeat answers are not events for the handler.
+    assert.equal(handler.events.length, 0);
+  });
+
+  test('a venue silent for three heartbeat intervals is dropped, and the link reconnects', async (t) => {
+    const heartbeatMs = 50;
+    const { venue, link, handler } = await setup(t, { heartbeatMs }, { answerHeartbeats: false });
+    await waitUntil(() => handler.downs.length === 1, 'the silent venue to be dropped');
+    assert.ok(handler.downs[0]!.atMs - handler.ups[0]! >= 3 * heartbeatMs - 2, 'not dropped early');
+    assert.ok(venue.heartbeats.length >= 2, 'heartbeats were sent while the venue was silent');
+    assert.equal(link.stats.disconnects, 1);
+    await venue.waitForConnections(2);
+    await waitUntil(() => link.isUp, 'the link to come back');
+  });
+
+  test('any byte from the venue counts as alive (events keep an unanswered-heartbeat link up)', async (t) => {
+    const heartbeatMs = 50;
+    const { venue, link, handler } = await setup(t, { heartbeatMs }, { answerHeartbeats: false });
+    for (let i = 0; i < 8; i++) {
+      venue.send([{ kind: 'refPrice', symbol: 'BTC-PERP', priceTicks: 1000 + i }]);
+      await sleep(heartbeatMs / 2);
+    }
+    assert.equal(link.isUp, true);
+    assert.equal(handler.downs.length, 0);
+    assert.equal(handler.events.length, 8);
+  });
+});
+
+describe('venue link: timeouts', () => {
+  test('onTimeout exactly once after timeoutMs, then the late answer arrives with timedOut set', async (t) => {
+    const timeoutMs = 100;
+    const { venue, link, handler } = await setup(t, { timeoutMs });
+    const slow = new Set<number>();
+    venue.decide = (request) =>
+      request.kind === 'newOrder' && slow.has(request.orderId) ? 'hold' : 'answer';
+    const sentAt = Date.now();
+    const a = link.nextId();
+    const b = link.nextId();
+    const c = link.nextId();
+    slow.add(a).add(c);
+    for (const orderId of [a, b, c]) {
+      assert.equal(
+        link.sendNewOrder(
+          orderId,
+          'MM1',
+          'BTC-PERP',
+          Side.SELL,
+          OrderType.LIMIT,
+          TimeInForce.GTC,
+          false,
+          5,
+          1,
+          {
+            orderId,
+          },
+        ),
+        true,
+      );
+    }
+    await waitUntil(() => handler.answers.length === 1, 'the answer to the quick order');
+    assert.equal(handler.answers[0]!.request.orderId, b);
+    assert.equal(handler.answers[0]!.timedOut, false);
+
+    await waitUntil(() => handler.timeouts.length === 2, 'two timeouts');
+    assert.deepEqual(
+      handler.timeouts.map((x) => x.request.orderId),
+      [a, c],
+    );
+    for (const timeout of handler.timeouts) {
+      assert.ok(timeout.atMs - sentAt >= timeoutMs, `timed out after ${timeout.atMs - sentAt} ms`);
+      assert.equal(timeout.request.timedOut, true);
+      assert.equal(timeout.request.answered, false);
+      assert.equal(timeout.request.kind, RequestKind.NEW_ORDER);
+    }
+    assert.equal(link.inFlightCount, 2, 'timed-out requests stay in flight');
+    await sleep(2 * timeoutMs);
+    assert.equal(handler.timeouts.length, 2, 'onTimeout once per request');
+    assert.equal(link.stats.timeouts, 2);
+
+    // The late answers, in an order of the venue's choosing.
+    venue.release(
+      (r) => r.kind === 'newOrder' && r.orderId === c,
+      (r) => [{ kind: 'reject', requestId: r.requestId, orderId: c, reason: 'LATE_REJECT' }],
+    );
+    venue.release();
+    await waitUntil(() => handler.answers.length === 3, 'the late answers');
+    const late = handler.answers.slice(1);
+    assert.deepEqual(
+      late.map((x) => [x.request.orderId, x.event.kind, x.timedOut]),
+      [
+        [c, 'reject', true],
+        [a, 'ack', true],
+      ],
+    );
+    assert.deepEqual(late[1]!.request.context, { orderId: a }, 'the caller gets its context back');
+    assert.equal(link.stats.lateAnswers, 2);
+    assert.equal(link.inFlightCount, 0);
+    await sleep(timeoutMs);
+    assert.equal(handler.timeouts.length, 2);
+  });
+
+  test('cancels, replaces and mass cancels time out the same way', async (t) => {
+    const { venue, link, handler } = await setup(t, { timeoutMs: 100 });
+    venue.decide = () => 'hold';
+    const cancel = link.sendCancel(7, 'cancel-ctx');
+    const replace = link.sendReplace(7, 101, 3, 'replace-ctx');
+    const mass = link.sendMassCancel('MM1', 'BTC-PERP', 'mass-ctx');
+    assert.ok(cancel && replace && mass);
+    await waitUntil(() => handler.timeouts.length === 3, 'three timeouts');
+    assert.deepEqual(
+      handler.timeouts.map((x) => x.request.kind),
+      [RequestKind.CANCEL, RequestKind.REPLACE, RequestKind.MASS_CANCEL],
+    );
+    assert.deepEqual(venue.received('massCancel')[0], {
+      kind: 'massCancel',
+      requestId: mass.requestId,
+      account: 'MM1',
+      symbol: 'BTC-PERP',
+    });
+    venue.release();
+    await waitUntil(() => handler.answers.length === 3, 'the late answers');
+    assert.ok(handler.answers.every((x) => x.timedOut));
+    assert.deepEqual(
+      handler.answers.map((x) => x.request.context),
+      ['cancel-ctx', 'replace-ctx', 'mass-ctx'],
+    );
+  });
+});
+
+describe('venue link: exactly one outcome per request', () => {
+  test('when the venue dies mid-stream, each request is either answered or reported lost, once', async (t) => {
+    const { venue, link, handler } = await setup(t, { timeoutMs: 10_000 });
+    const sent: number[] = [];
+    for (const [round, cutAt] of [
+      [1, 30],
+      [2, 1],
+      [3, 57],
+    ] as const) {
+      let seen = 0;
+      venue.decide = (request) => {
+        seen++;
+        if (seen === cutAt) return 'close';
+        // Some answered at once, some held (in flight when the venue dies).
+        return request.requestId % 3 === 0 ? 'hold' : 'answer';
+      };
+      const roundSent: number[] = [];
+      for (let i = 0; i < 60; i++) {
+        const orderId = sendOrder(link);
+        assert.ok(orderId > 0);
+        roundSent.push(orderId);
+        if (i % 10 === 5) {
+          const cancel = link.sendCancel(orderId, null);
+          assert.ok(cancel);
+          roundSent.push(cancel.requestId);
+        }
+      }
+      const mass = link.sendMassCancel('MM1', '', null);
+      assert.ok(mass);
+      roundSent.push(mass.requestId);
+      sent.push(...roundSent);
+      await waitUntil(() => handler.downs.length === round, `the link to go down (round ${round})`);
+      venue.held.length = 0;
+      assert.equal(link.inFlightCount, 0);
+      assertExactlyOnce(handler, sent);
+      assert.ok(handler.downs[round - 1]!.inFlight.length > 0, 'some were in flight');
+      await waitUntil(() => link.isUp, `the link to come back (round ${round})`);
+    }
+    assert.equal(new Set(sent).size, sent.length, 'request ids are unique across reconnects');
+    await sleep(50);
+    assert.equal(handler.timeouts.length, 0);
+    assertExactlyOnce(handler, sent);
+  });
+
+  test('stop() reports what was in flight, once', async (t) => {
+    const { venue, link, handler } = await setup(t, { timeoutMs: 10_000 });
+    venue.decide = () => 'ignore';
+    const sent = [sendOrder(link), sendOrder(link), link.sendCancel(1, null)!.requestId];
+    await venue.waitForRequests(3);
+    await link.stop();
+    assert.equal(handler.downs.length, 1);
+    assertExactlyOnce(handler, sent);
+    await sleep(30);
+    assert.equal(venue.connections.length, 1, 'no reconnect after stop');
+  });
+
+  test('an answer for an unknown request, or a second answer, is ignored without harm', async (t) => {
+    const { venue, link, handler } = await setup(t);
+    venue.send([
+      { kind: 'ack', requestId: 999_999, orderId: 999_999 },
+      { kind: 'reject', requestId: 888_888, orderId: 888_888, reason: 'WHO' },
+      { kind: 'canceled', requestId: 777_777, orderId: 1 },
+      { kind: 'replaced', requestId: 666_666, orderId: 1, priceTicks: 1, qtyLots: 1, leavesLots: 1 },
+      { kind: 'massCancelDone', requestId: 555_555, count: 3 },
+    ]);
+    venue.decide = () => 'twice';
+    const orderId = sendOrder(link);
+    const cancel = link.sendCancel(orderId, null);
+    assert.ok(cancel);
+    await waitUntil(() => handler.answers.length >= 2, 'the answers');
+    await sleep(30);
+    assert.deepEqual(
+      handler.answers.map((x) => x.request.requestId),
+      [orderId, cancel.requestId],
+    );
+    assert.equal(handler.events.length, 0, 'stray answers are not passed on as events');
+    assert.equal(link.isUp, true);
+    assert.equal(link.stats.disconnects, 0);
+    assert.equal(link.inFlightCount, 0);
+  });
+
+  test('unsolicited events reach onEvent: fills, cancels with requestId 0, reference prices', async (t) => {
+    const { venue, link, handler } = await setup(t);
+    const orderId = sendOrder(link, 5);
+    await waitUntil(() => handler.answers.length === 1, 'the ack');
+    venue.send([
+      { kind: 'fill', orderId, qtyLots: 2, priceTicks: 100, leavesLots: 3, tradeId: 11 },
+      { kind: 'canceled', requestId: 0, orderId },
+      { kind: 'refPrice', symbol: 'BTC-PERP', priceTicks: 101 },
+    ]);
+    await waitUntil(() => handler.events.length === 3, 'the events');
+    assert.deepEqual(
+      handler.events.map((e) => e.kind),
+      ['fill', 'canceled', 'refPrice'],
+    );
+    assert.equal(handler.answers.length, 1);
+  });
+});
+
+describe('venue link: bad input from the venue', () => {
+  for (const [name, bytes] of [
+    ['bytes that are no Envelope', Buffer.from([4, 0, 0, 0, 0xde, 0xad, 0xbe, 0xef])],
+    ['an empty frame', Buffer.from([0, 0, 0, 0])],
+    ['a frame header announcing 2 GiB', Buffer.from([0, 0, 0, 0x80])],
+  ] as const) {
+    test(`${name} drops the link (in-flight requests reported lost) and it reconnects`, async (t) => {
+      const { venue, link, handler } = await setup(t, { timeoutMs: 10_000 });
+      venue.decide = () => 'hold';
+      const orderId = sendOrder(link);
+      await venue.waitForRequests(1);
+      venue.sendRaw(bytes);
+      await waitUntil(() => handler.downs.length === 1, 'the link to be dropped');
+      assert.deepEqual(
+        handler.downs[0]!.inFlight.map((r) => r.orderId),
+        [orderId],
+      );
+      assert.equal(handler.answers.length, 0);
+      await waitUntil(() => link.isUp, 'the link to come back');
+      assert.equal(venue.connections.length, 2);
+    });
+  }
+
+  test('garbage sent in answer to a request drops the link the same way', async (t) => {
+    const { venue, link, handler } = await setup(t, { timeoutMs: 10_000 });
+    venue.decide = (request) => (request.kind === 'cancel' ? 'garbage' : 'answer');
+    const orderId = sendOrder(link);
+    await waitUntil(() => handler.answers.length === 1, 'the ack');
+    const cancel = link.sendCancel(orderId, null);
+    assert.ok(cancel);
+    await waitUntil(() => handler.downs.length === 1, 'the link to be dropped');
+    assertExactlyOnce(handler, [orderId, cancel.requestId]);
+    await waitUntil(() => link.isUp, 'the link to come back');
+  });
+});
+
+describe('venue link: bounded outbound queue', () => {
+  test('with the venue not reading, new orders are refused once the queue is full; cancels get more room', async (t) => {
+    const maxQueuedBytes = 32 * 1024;
+    const { venue, link, handler } = await setup(t, {
+      maxQueuedBytes,
+      timeoutMs: 60_000,
+      // The venue stops reading, so it stops answering heartbeats too: keep the link from calling it silent.
+      heartbeatMs: 60_000,
+    });
+    venue.current!.pauseReading();
+    let accepted = 0;
+    let refused = false;
+    // Far more than any kernel buffers hold: without a bound this would all be queued in memory.
+    for (let i = 0; i < 400_000 && !refused; i++) {
+      if (sendOrder(link) === 0) refused = true;
+      else accepted++;
+      if (i % 64 === 63) await new Promise((resolve) => setImmediate(resolve));
+    }
+    assert.ok(refused, `all of ${accepted} orders were queued`);
+    assert.equal(link.stats.refusedQueueFull, 1);
+    assert.equal(link.isUp, true, 'a slow venue is not a dead one');
+
+    // Cancels still go: they may fill the queue up to twice the bound.
+    let cancels = 0;
+    while (link.sendCancel(1, null) !== null) {
+      cancels++;
+      assert.ok(cancels < 100_000, 'cancels were never refused');
+    }
+    assert.ok(cancels > 0, 'no room was left for cancels');
+    assert.equal(link.stats.refusedQueueFull, 2);
+    assert.equal(sendOrder(link), 0);
+    assert.equal(link.sendReplace(1, 100, 2, null), null, 'a replace adds risk: the new-order bound');
+    const roughlyRoomForCancels = Math.floor(maxQueuedBytes / 200);
+    assert.ok(cancels >= roughlyRoomForCancels, `only ${cancels} cancels fit`);
+
+    // The venue reads again: everything queued arrives and is answered, and orders flow again.
+    const expected = accepted + cancels;
+    venue.current!.resumeReading();
+    await waitUntil(() => handler.answers.length === expected, `${expected} answers`, 10_000);
+    assert.equal(venue.requests.length, expected);
+    assert.ok(sendOrder(link) > 0);
+    assert.equal(link.inFlightCount, 1);
+  });
+});
