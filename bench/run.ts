@@ -9,11 +9,12 @@ import { runMicro } from './lib/micro.ts';
 import { type BenchRatio, type BenchResult, makeReport, toMarkdown, writeReport } from './lib/report.ts';
 import type { MicroSuite } from './lib/suite.ts';
 import { cryptoSuite } from './micro/crypto.bench.ts';
+import { edgePipelineSuite } from './micro/edge-pipeline.bench.ts';
 import { fixParseSuite } from './micro/fix-parse.bench.ts';
 import { pipelineSuite } from './micro/pipeline.bench.ts';
 import { rateLimitSuite } from './micro/ratelimit.bench.ts';
 
-const suites: MicroSuite[] = [cryptoSuite, rateLimitSuite, pipelineSuite, fixParseSuite];
+const suites: MicroSuite[] = [cryptoSuite, rateLimitSuite, pipelineSuite, fixParseSuite, edgePipelineSuite];
 
 const { values } = parseArgs({
   options: {

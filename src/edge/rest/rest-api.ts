@@ -145,7 +145,8 @@ export class RestApi {
     return call;
   }
 
-  private onRequest(route: RestRoute, res: HttpResponse, req: HttpRequest): void {
+  /** One request as uWS.js delivers it (public for in-process benchmarks, which drive it without a socket). */
+  onRequest(route: RestRoute, res: HttpResponse, req: HttpRequest): void {
     const url = req.getUrl();
     const query = req.getQuery();
     const head: RequestHead = {
