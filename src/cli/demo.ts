@@ -105,7 +105,8 @@ export async function demoCommand(argv: string[], io: CommandIo): Promise<number
   await quoteAsDemoMarketMaker(baseUrl, readFileSync(join(dir, 'mm2-rest.secret'), 'utf8').trim());
 
   const here = relative(process.cwd(), dir) || '.';
-  const cli = process.cwd() === ROOT ? 'npx portcullis' : 'portcullis';
+  // In a checkout the command is the built entry point; once installed, the `portcullis` bin.
+  const cli = process.cwd() === ROOT ? 'node dist/cli.js' : 'portcullis';
   const common = `--url ${baseUrl} --key mm1-rest --secret-file ${join(here, 'mm1-rest.secret')} --symbol BTC-PERP`;
   io.out(`portcullis demo is running (Ctrl-C stops it)
 
