@@ -16,15 +16,16 @@ import type { CommandIo } from './io.ts';
 import { generateKey } from './keygen.ts';
 import { untilSignal } from './signals.ts';
 
-export const DEMO_HELP = `Usage: portcullis demo [--port N] [--venue-port N]
+export const DEMO_HELP = `Usage: portcullis demo [--port N] [--venue-port N] [--keys-dir DIR]
 
 Runs the reference venue simulator and the firewall with config/demo.json,
 in-memory state, and demo keys generated into .demo/ at the first start.
 A demo market maker (account MM2) quotes BTC-PERP so that your orders fill.
 Prints the endpoints and a ready-to-paste \`portcullis order\` command.
 
-  --port N        firewall port (default 7400)
-  --venue-port N  venue simulator port (default 7401)`;
+  --port N        firewall port (default 7400; 0 picks a free one)
+  --venue-port N  venue simulator port (default 7401; 0 picks a free one)
+  --keys-dir DIR  where the demo keys live (default .demo in the package folder)`;
 
 /** The package root (works from src/ under tsx and from dist/). */
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -55,13 +56,14 @@ function ensureDemoKeys(dir: string): DemoKeys {
 }
 
 export async function demoCommand(argv: string[], io: CommandIo): Promise<number> {
-  let values: { port?: string; 'venue-port'?: string; help?: boolean };
+  let values: { port?: string; 'venue-port'?: string; 'keys-dir'?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv,
       options: {
         port: { type: 'string' },
         'venue-port': { type: 'string' },
+        'keys-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -73,7 +75,7 @@ export async function demoCommand(argv: string[], io: CommandIo): Promise<number
     io.out(DEMO_HELP);
     return 0;
   }
-  const dir = join(ROOT, '.demo');
+  const dir = resolve(values['keys-dir'] ?? join(ROOT, '.demo'));
   const keys = ensureDemoKeys(dir);
   const config: ConfigInput = JSON.parse(readFileSync(join(ROOT, 'config', 'demo.json'), 'utf8'));
   if (values.port !== undefined) config.listen.port = Number(values.port);
@@ -97,7 +99,7 @@ export async function demoCommand(argv: string[], io: CommandIo): Promise<number
     port: config.venue.port,
     mode: 'match',
   });
-  const firewall = await Firewall.start({ loaded, log }).catch(async (error: Error) => {
+  const firewall = await Firewall.start({ loaded, log, venuePort: venue.port }).catch(async (error: Error) => {
     await venue.close();
     throw error;
   });
