@@ -17,16 +17,18 @@ export const ReplayVerdict = { FRESH: 0, REPLAYED: 1, FULL: 2 } as const;
 export type ReplayVerdictValue = (typeof ReplayVerdict)[keyof typeof ReplayVerdict];
 
 export class ReplayCache {
-  private readonly buckets: Set<string>[];
+  /** Every remembered signature, with the bucket it was recorded in: one lookup per check. */
+  private readonly seen = new Map<string, number>();
+  /** The signatures recorded in each bucket, to forget them when the bucket expires. */
+  private readonly buckets: string[][];
   private readonly bucketMs: number;
   private readonly maxEntries: number;
   private currentBucket = 0;
   private currentStart = 0;
-  private size = 0;
 
   constructor(options: ReplayCacheOptions) {
     const count = options.buckets ?? 8;
-    this.buckets = Array.from({ length: count }, () => new Set<string>());
+    this.buckets = Array.from({ length: count }, () => []);
     // The buckets together span 2 x window plus one bucket of slack.
     this.bucketMs = Math.max(1, Math.ceil((2 * options.windowMs) / (count - 1)));
     this.maxEntries = options.maxEntries ?? 100_000;
@@ -35,15 +37,15 @@ export class ReplayCache {
   /** Records the signature; says whether it was fresh, already seen, or could not be recorded. */
   check(signature: string, nowMs: number): ReplayVerdictValue {
     this.advance(nowMs);
-    for (const bucket of this.buckets) if (bucket.has(signature)) return ReplayVerdict.REPLAYED;
-    if (this.size >= this.maxEntries) return ReplayVerdict.FULL;
-    this.buckets[this.currentBucket]!.add(signature);
-    this.size++;
+    if (this.seen.has(signature)) return ReplayVerdict.REPLAYED;
+    if (this.seen.size >= this.maxEntries) return ReplayVerdict.FULL;
+    this.seen.set(signature, this.currentBucket);
+    this.buckets[this.currentBucket]!.push(signature);
     return ReplayVerdict.FRESH;
   }
 
   get entries(): number {
-    return this.size;
+    return this.seen.size;
   }
 
   private advance(nowMs: number): void {
@@ -54,8 +56,10 @@ export class ReplayCache {
     for (let i = 0; i < steps; i++) {
       this.currentBucket = (this.currentBucket + 1) % this.buckets.length;
       const expired = this.buckets[this.currentBucket]!;
-      this.size -= expired.size;
-      expired.clear();
+      for (const signature of expired) {
+        if (this.seen.get(signature) === this.currentBucket) this.seen.delete(signature);
+      }
+      expired.length = 0;
     }
     this.currentStart = nowMs - ((nowMs - this.currentStart) % this.bucketMs);
   }

@@ -105,6 +105,7 @@ export class RestApi {
   private nextRequestId = 1;
   private readonly idPrefix = `${process.pid.toString(36)}${Date.now().toString(36)}`;
   private openApiText = '';
+  private lastIp = '';
 
   constructor(private readonly edge: EdgeContext) {}
 
@@ -236,7 +237,11 @@ export class RestApi {
     req.key = key;
     req.account = key.account;
     req.connectionLimitKey = key.limitKey;
-    req.ipAllowedForKey = null;
+    // The shared request remembers which key last passed its CIDR check from which address.
+    if (head.ip !== this.lastIp) {
+      req.ipAllowedForKey = null;
+      this.lastIp = head.ip;
+    }
 
     let verdict: Verdict;
     switch (head.route.name) {
