@@ -50,10 +50,15 @@ export class RestClient {
     return this.request('GET', '/api/v1/limits');
   }
 
+  private lastTimestamp = 0;
+
   /** A signed request with a JSON body (or none). */
   async request(method: string, pathWithQuery: string, body?: unknown): Promise<RestResponse> {
     const bytes = body === undefined ? new Uint8Array(0) : Buffer.from(JSON.stringify(body), 'utf8');
-    const timestamp = this.clock();
+    // Two identical requests in one millisecond would carry one signature, and the second
+    // would be refused as REPLAYED: timestamps from one client strictly increase.
+    const timestamp = Math.max(this.clock(), this.lastTimestamp + 1);
+    this.lastTimestamp = timestamp;
     const headers: Record<string, string> = {
       'X-PC-APIKEY': this.credentials.keyId,
       'X-PC-TIMESTAMP': String(timestamp),

@@ -8,6 +8,7 @@
 
 import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
 import { unpack } from 'msgpackr';
+import { authorize } from '../../pipeline/authorize.ts';
 import { setPrice, setQuantity } from '../../pipeline/order-fields.ts';
 import { runPipeline } from '../../pipeline/pipeline.ts';
 import { PASS, RejectCode, type Verdict } from '../../pipeline/reject-codes.ts';
@@ -263,6 +264,7 @@ export class RestApi {
         verdict = PASS;
     }
     if (verdict === PASS) verdict = runPipeline(req, runtime.pipeline, now);
+    else if (authorize(req, now) !== PASS) verdict = authorize(req, now); // who may ask comes before what was asked
     this.setRateLimit(
       call,
       key.account.limitKey,

@@ -1,0 +1,169 @@
+// SPEC sections 3, 4 and 6 at the REST edge when the venue misbehaves:
+// VENUE_TIMEOUT (504) from a venue that never answers, VENUE_UNAVAILABLE
+// (503) while the link is down and for orders in flight when it drops, and
+// clients that go away while their request waits on the venue.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Credentials } from '../../src/client/credentials.ts';
+import { startFirewallFixture } from '../helpers/firewall-fixture.ts';
+import {
+  assertError,
+  assertSuccess,
+  authHeaders,
+  clOrdId,
+  eventually,
+  rawExchange,
+  rawHead,
+  relaxLimits,
+  signed,
+  sleep,
+} from './support/rest-harness.ts';
+import { type SilentVenue, startSilentVenue } from './support/silent-venue.ts';
+
+type Fixture = Awaited<ReturnType<typeof startFirewallFixture>>;
+
+const order = () => ({
+  clOrdId: clOrdId('venue'),
+  symbol: 'BTC-PERP',
+  side: 'buy',
+  type: 'limit',
+  qty: '0.001',
+  price: '1000',
+});
+
+describe('VENUE_TIMEOUT (504) from a venue that never answers', () => {
+  let silent: SilentVenue;
+  let fx: Fixture;
+  let port: number;
+  let mm1: Credentials;
+  before(async () => {
+    silent = await startSilentVenue();
+    fx = await startFirewallFixture({
+      configure: (config) => {
+        relaxLimits(config);
+        config.venue.timeoutMs = 200;
+      },
+      firewall: { venuePort: silent.port },
+    });
+    port = fx.firewall.port;
+    mm1 = fx.credentials['MM1-rest']!;
+  });
+  after(async () => {
+    await fx.stop();
+    await silent.close();
+  });
+
+  it('an order, a cancel and a cancel-all each answer 504 VENUE_TIMEOUT', async () => {
+    const body = order();
+    const res = await signed(port, mm1, 'POST', '/api/v1/orders', { body });
+    const { message } = assertError(res, 504, 'VENUE_TIMEOUT');
+    assert.match(message, /unknown/, 'the status is unknown');
+    assert.ok(silent.ignored.includes('newOrder'), 'the order did reach the venue');
+    // The order is known (status unknown until reconciled): readable, and it counts as live.
+    const view = assertSuccess(await signed(port, mm1, 'GET', `/api/v1/orders/${body.clOrdId}`), 200);
+    assert.equal(view.clOrdId, body.clOrdId);
+    // Its clOrdId is taken.
+    assertError(await signed(port, mm1, 'POST', '/api/v1/orders', { body }), 409, 'DUPLICATE_CLORDID');
+    assertError(await signed(port, mm1, 'DELETE', `/api/v1/orders/${body.clOrdId}`), 504, 'VENUE_TIMEOUT');
+    assertError(
+      await signed(port, mm1, 'POST', '/api/v1/orders/cancel-all', { body: {} }),
+      504,
+      'VENUE_TIMEOUT',
+    );
+  });
+
+  it('a client that leaves while its order waits on the venue does not hurt the server', async () => {
+    const before = silent.ignored.length;
+    const bytes = Buffer.from(JSON.stringify(order()));
+    const head = rawHead('POST', '/api/v1/orders', {
+      ...authHeaders(mm1, 'POST', '/api/v1/orders', bytes),
+      'Content-Type': 'application/json',
+      'Content-Length': String(bytes.length),
+    });
+    // The whole request is sent; the client hangs up before the venue (never) answers.
+    const gone = await rawExchange(port, [head, bytes], { timeoutMs: 50 }).catch((e: Error) => e);
+    assert.ok(gone instanceof Error);
+    await eventually(() => (silent.ignored.length > before ? true : undefined), 'the order at the venue');
+    // Past the venue timeout, whose answer now has nobody to go to.
+    await sleep(300);
+    assertSuccess(await signed(port, mm1, 'GET', '/api/v1/limits'), 200);
+    assertError(await signed(port, mm1, 'POST', '/api/v1/orders', { body: order() }), 504, 'VENUE_TIMEOUT');
+  });
+});
+
+describe('VENUE_UNAVAILABLE (503) when the venue link is down', () => {
+  let fx: Fixture;
+  let port: number;
+  let mm1: Credentials;
+  before(async () => {
+    fx = await startFirewallFixture({ configure: relaxLimits });
+    port = fx.firewall.port;
+    mm1 = fx.credentials['MM1-rest']!;
+  });
+  after(() => fx.stop());
+
+  it('refuses new orders at once while the link is down; reads still work', async () => {
+    const resting = order();
+    assertSuccess(await signed(port, mm1, 'POST', '/api/v1/orders', { body: resting }), 201);
+    await fx.venue.close();
+    await eventually(() => (fx.firewall.link.isUp ? undefined : true), 'the venue link to drop');
+
+    assertError(
+      await signed(port, mm1, 'POST', '/api/v1/orders', { body: order() }),
+      503,
+      'VENUE_UNAVAILABLE',
+    );
+    assertError(
+      await signed(port, mm1, 'POST', '/api/v1/orders/cancel-all', { body: {} }),
+      503,
+      'VENUE_UNAVAILABLE',
+    );
+    // The venue dropped the lost link's orders: the resting order is canceled, and not cancelable again.
+    const view = assertSuccess(await signed(port, mm1, 'GET', `/api/v1/orders/${resting.clOrdId}`), 200);
+    assert.equal(view.status, 'canceled');
+    assertError(await signed(port, mm1, 'DELETE', `/api/v1/orders/${resting.clOrdId}`), 404, 'UNKNOWN_ORDER');
+    assertSuccess(await signed(port, mm1, 'GET', '/api/v1/limits'), 200);
+    // Validation still comes first: a bad order is a 400, not a 503.
+    assertError(
+      await signed(port, mm1, 'POST', '/api/v1/orders', { body: { ...order(), qty: '0.0001' } }),
+      400,
+      'LOT_SIZE',
+    );
+  });
+});
+
+describe('VENUE_UNAVAILABLE (503) for an order in flight when the link drops', () => {
+  let silent: SilentVenue;
+  let fx: Fixture;
+  let port: number;
+  let mm1: Credentials;
+  before(async () => {
+    silent = await startSilentVenue();
+    fx = await startFirewallFixture({
+      configure: (config) => {
+        relaxLimits(config);
+        config.venue.timeoutMs = 600_000; // the link's loss, not the timeout, must end the wait
+      },
+      firewall: { venuePort: silent.port },
+    });
+    port = fx.firewall.port;
+    mm1 = fx.credentials['MM1-rest']!;
+  });
+  after(async () => {
+    await fx.stop();
+    await silent.close();
+  });
+
+  it('answers the waiting request 503 when the venue goes away', async () => {
+    const body = order();
+    const pending = signed(port, mm1, 'POST', '/api/v1/orders', { body });
+    await eventually(
+      () => (silent.ignored.includes('newOrder') ? true : undefined),
+      'the order at the venue',
+    );
+    await silent.close();
+    assertError(await pending, 503, 'VENUE_UNAVAILABLE');
+    const view = assertSuccess(await signed(port, mm1, 'GET', `/api/v1/orders/${body.clOrdId}`), 200);
+    assert.equal(view.status, 'rejected');
+  });
+});
