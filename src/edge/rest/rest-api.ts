@@ -264,7 +264,11 @@ export class RestApi {
         verdict = PASS;
     }
     if (verdict === PASS) verdict = runPipeline(req, runtime.pipeline, now);
-    else if (authorize(req, now) !== PASS) verdict = authorize(req, now); // who may ask comes before what was asked
+    else {
+      // Who may ask comes before what was asked: an expired key learns nothing about its bodies.
+      const allowed = authorize(req, now);
+      if (allowed !== PASS) verdict = allowed;
+    }
     this.setRateLimit(
       call,
       key.account.limitKey,
