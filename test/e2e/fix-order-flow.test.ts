@@ -23,12 +23,27 @@ describe('end to end over FIX: firewall + venue simulator + FIX client SDK', () 
     const client = await connect('MM1-A');
     const mm2 = fx.rest('MM2-rest');
     assert.equal(
-      (await mm2.placeOrder({ clOrdId: 'ask-1', symbol: 'BTC-PERP', side: 'sell', type: 'limit', qty: '1', price: '65000' }))
-        .status,
+      (
+        await mm2.placeOrder({
+          clOrdId: 'ask-1',
+          symbol: 'BTC-PERP',
+          side: 'sell',
+          type: 'limit',
+          qty: '1',
+          price: '65000',
+        })
+      ).status,
       201,
     );
 
-    client.newOrder({ clOrdId: 'f-1', symbol: 'BTC-PERP', side: 'buy', type: 'limit', qty: '0.4', price: '65000' });
+    client.newOrder({
+      clOrdId: 'f-1',
+      symbol: 'BTC-PERP',
+      side: 'buy',
+      type: 'limit',
+      qty: '0.4',
+      price: '65000',
+    });
     const ack = await client.waitFor('executionReport', (r) => r.clOrdId === 'f-1' && r.execType === '0');
     assert.equal(ack.ordStatus, '0');
     const fill = await client.waitFor('executionReport', (r) => r.clOrdId === 'f-1' && r.execType === 'F');
@@ -39,9 +54,23 @@ describe('end to end over FIX: firewall + venue simulator + FIX client SDK', () 
     assert.equal(fill.leavesQty, '0');
 
     // A resting bid, replaced, then canceled.
-    client.newOrder({ clOrdId: 'f-2', symbol: 'BTC-PERP', side: 'buy', type: 'limit', qty: '0.1', price: '64900' });
+    client.newOrder({
+      clOrdId: 'f-2',
+      symbol: 'BTC-PERP',
+      side: 'buy',
+      type: 'limit',
+      qty: '0.1',
+      price: '64900',
+    });
     await client.waitFor('executionReport', (r) => r.clOrdId === 'f-2' && r.execType === '0');
-    client.replace({ clOrdId: 'f-3', origClOrdId: 'f-2', symbol: 'BTC-PERP', side: 'buy', qty: '0.2', price: '64950' });
+    client.replace({
+      clOrdId: 'f-3',
+      origClOrdId: 'f-2',
+      symbol: 'BTC-PERP',
+      side: 'buy',
+      qty: '0.2',
+      price: '64950',
+    });
     const replaced = await client.waitFor('executionReport', (r) => r.execType === '5');
     assert.equal(replaced.clOrdId, 'f-3');
     assert.equal(replaced.origClOrdId, 'f-2');
@@ -59,15 +88,36 @@ describe('end to end over FIX: firewall + venue simulator + FIX client SDK', () 
     assert.match(cancelReject.text ?? '', /^UNKNOWN_ORDER: /);
 
     // A price collar reject: ExecutionReport 39=8 with 103=3.
-    client.newOrder({ clOrdId: 'f-6', symbol: 'BTC-PERP', side: 'buy', type: 'limit', qty: '0.1', price: '90000' });
+    client.newOrder({
+      clOrdId: 'f-6',
+      symbol: 'BTC-PERP',
+      side: 'buy',
+      type: 'limit',
+      qty: '0.1',
+      price: '90000',
+    });
     const rejected = await client.waitFor('executionReport', (r) => r.clOrdId === 'f-6');
     assert.equal(rejected.ordStatus, '8');
     assert.equal(rejected.ordRejReason, 3);
     assert.match(rejected.text ?? '', /^PRICE_COLLAR: /);
 
     // Mass cancel of two resting orders.
-    client.newOrder({ clOrdId: 'f-7', symbol: 'BTC-PERP', side: 'buy', type: 'limit', qty: '0.1', price: '64800' });
-    client.newOrder({ clOrdId: 'f-8', symbol: 'BTC-PERP', side: 'buy', type: 'limit', qty: '0.1', price: '64700' });
+    client.newOrder({
+      clOrdId: 'f-7',
+      symbol: 'BTC-PERP',
+      side: 'buy',
+      type: 'limit',
+      qty: '0.1',
+      price: '64800',
+    });
+    client.newOrder({
+      clOrdId: 'f-8',
+      symbol: 'BTC-PERP',
+      side: 'buy',
+      type: 'limit',
+      qty: '0.1',
+      price: '64700',
+    });
     await client.waitFor('executionReport', (r) => r.clOrdId === 'f-8' && r.execType === '0');
     client.massCancel({ clOrdId: 'f-9' });
     const report = await client.waitFor('massCancelReport');
@@ -75,9 +125,16 @@ describe('end to end over FIX: firewall + venue simulator + FIX client SDK', () 
     await client.logout();
   });
 
-  it('cancels a session\'s live orders when it drops (cancel-on-disconnect)', async () => {
+  it("cancels a session's live orders when it drops (cancel-on-disconnect)", async () => {
     const client = await connect('MM1-B', true);
-    client.newOrder({ clOrdId: 'cod-1', symbol: 'BTC-PERP', side: 'buy', type: 'limit', qty: '0.1', price: '64800' });
+    client.newOrder({
+      clOrdId: 'cod-1',
+      symbol: 'BTC-PERP',
+      side: 'buy',
+      type: 'limit',
+      qty: '0.1',
+      price: '64800',
+    });
     await client.waitFor('executionReport', (r) => r.clOrdId === 'cod-1' && r.execType === '0');
     await client.close();
     const mm1 = fx.rest('MM1-rest');
