@@ -540,7 +540,13 @@ export class FixConnection implements SessionApplication, OrderOwner {
     let refMsgType: string = MsgType.NewOrderSingle;
     if (request !== null) {
       seq = request.refSeqNum;
-      refMsgType = request.order === null ? MsgType.OrderMassCancelRequest : MsgType.OrderCancelRequest;
+      // A replace carries its new quantity (as in cancelRejected); a cancel carries none.
+      refMsgType =
+        request.order === null
+          ? MsgType.OrderMassCancelRequest
+          : request.qtyLots > 0
+            ? MsgType.OrderCancelReplaceRequest
+            : MsgType.OrderCancelRequest;
     } else if (order !== null) {
       seq = this.requestSeq.get(order.orderId) ?? 0;
     }

@@ -51,9 +51,11 @@ export class FixEndpoint {
   register(app: uWS.TemplatedApp): void {
     const session = this.edge.runtime.config.session;
     const frameLimit = maxFrameBytes(session.maxMessageBytes);
-    // uWS drops frames above its own limit without a FIX-level answer; leave the session
-    // room to see a frame just over the SPEC limit and close it with 1009 itself.
-    const maxPayloadLength = frameLimit * 2;
+    // uWS drops a frame above its own limit without a close frame (the client sees 1006).
+    // Its limit is set well above the SPEC's, so that the session sees oversized frames
+    // and closes them with 1009 itself; only absurd ones (over 16x) are cut by uWS. The
+    // price is memory: uWS may buffer up to this much of a frame per connection.
+    const maxPayloadLength = Math.max(frameLimit * 16, 512 * 1024);
     const idleTimeout = Math.min(960, Math.ceil((session.maxHeartBtInt * 2.5 + 8) / 4) * 4);
     app.ws<SocketData>('/fix', {
       maxPayloadLength,
