@@ -99,10 +99,12 @@ export async function demoCommand(argv: string[], io: CommandIo): Promise<number
     port: config.venue.port,
     mode: 'match',
   });
-  const firewall = await Firewall.start({ loaded, log, venuePort: venue.port }).catch(async (error: Error) => {
-    await venue.close();
-    throw error;
-  });
+  const firewall = await Firewall.start({ loaded, log, venuePort: venue.port }).catch(
+    async (error: Error) => {
+      await venue.close();
+      throw error;
+    },
+  );
   const baseUrl = `http://${config.listen.host}:${firewall.port}`;
   await quoteAsDemoMarketMaker(baseUrl, readFileSync(join(dir, 'mm2-rest.secret'), 'utf8').trim());
 
