@@ -63,6 +63,7 @@ export class OrderRouter implements VenueLinkHandler, OrderCanceller {
       },
       this.now(),
     );
+    record.refSeqNum = req.refSeqNum;
     const sent = link.sendNewOrder(
       orderId,
       req.account!.id,

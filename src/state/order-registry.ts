@@ -54,6 +54,8 @@ export class OrderRecord {
   finishedMs = 0;
   /** The venue's last reject reason, when rejected. */
   rejectReason = '';
+  /** The inbound FIX MsgSeqNum that placed it (0 over REST), for 45 in a later reject. */
+  refSeqNum = 0;
 
   constructor(
     readonly orderId: number,

@@ -67,8 +67,6 @@ let nextExecId = 1;
 export class FixConnection implements SessionApplication, OrderOwner {
   private session: FixSession | null = null;
   private readonly req = new OrderRequest();
-  /** Inbound MsgSeqNum of each in-flight request, for 45 when the venue times out. */
-  private readonly requestSeq = new Map<number, number>();
   private rateLimitedThisSecond = 0;
   private rateLimitSecond = 0;
   /** MsgSeqNum of the message being handled. */
@@ -267,7 +265,6 @@ export class FixConnection implements SessionApplication, OrderOwner {
     }
     req.postOnly = execInst === '6';
     const market = this.edge.runtime.model.markets.get(req.symbol);
-    const seq = msg.getInt(Tag.MsgSeqNum);
     if (market === undefined) {
       this.rejectNewOrder(session, msg, req, RejectCode.UNKNOWN_SYMBOL, `no market ${req.symbol}`);
       return;
@@ -282,8 +279,6 @@ export class FixConnection implements SessionApplication, OrderOwner {
       this.rejectNewOrder(session, msg, req, verdict, req.detail);
       return;
     }
-    const order = runtime.orders.findLive(req.account!.index, req.clOrdId);
-    if (order !== undefined) this.requestSeq.set(order.orderId, seq);
   }
 
   private onCancelOrReplace(session: FixSession, msg: FixMessage, replace: boolean): void {
@@ -476,13 +471,11 @@ export class FixConnection implements SessionApplication, OrderOwner {
   // --- OrderOwner: the venue's answers ---
 
   accepted(order: OrderRecord): void {
-    this.requestSeq.delete(order.orderId);
     const enc = this.executionReport(order, '0', '0');
     if (enc) this.session!.endMessage();
   }
 
   rejected(order: OrderRecord, code: RejectCodeValue, text: string): void {
-    this.requestSeq.delete(order.orderId);
     const enc = this.executionReport(order, '8', '8');
     if (!enc) return;
     enc.field(Tag.OrdRejReason, rejectInfo(code).ordRejReason ?? 99).field(Tag.Text, rejectText(code, text));
@@ -548,7 +541,7 @@ export class FixConnection implements SessionApplication, OrderOwner {
             ? MsgType.OrderCancelReplaceRequest
             : MsgType.OrderCancelRequest;
     } else if (order !== null) {
-      seq = this.requestSeq.get(order.orderId) ?? 0;
+      seq = order.refSeqNum;
     }
     session.sendBusinessReject(
       seq,
