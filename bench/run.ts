@@ -1,10 +1,13 @@
-// `npm run bench`: runs the micro benchmarks (and, with --full, longer runs),
-// prints a progress line per row and the Markdown table, and writes
-// bench/results/latest.json and latest.md (SPEC section 7).
+// `npm run bench`: runs the micro benchmarks and a short end-to-end pass
+// (bench/e2e: load generator, firewall, baselines and venue in separate
+// processes), prints a progress line per row and the Markdown table, and
+// writes bench/results/latest.json and latest.md (SPEC section 7).
 //
 //   npm run bench -- --filter ratelimit     only rows whose name contains "ratelimit"
-//   npm run bench -- --full                 longer sampling
+//   npm run bench -- --filter e2e.          only the end-to-end rows
+//   npm run bench:full                      longer sampling, longer e2e runs, 10,000 idle sessions
 import { parseArgs } from 'node:util';
+import { e2eRatios, runE2e } from './e2e/suite.ts';
 import { runMicro } from './lib/micro.ts';
 import { type BenchRatio, type BenchResult, makeReport, toMarkdown, writeReport } from './lib/report.ts';
 import type { MicroSuite } from './lib/suite.ts';
@@ -44,6 +47,16 @@ for (const suite of suites) {
   }
 }
 
+const e2e = await runE2e({ full: values.full, filter });
+results.push(...e2e.results);
+ratios.push(...e2eRatios(e2e.results));
+
 const report = makeReport(results, ratios);
 writeReport(report, new URL('./results/', import.meta.url));
 process.stdout.write(toMarkdown(report));
+if (e2e.failures.length > 0) {
+  process.stderr.write(
+    `\nbench: ${e2e.failures.length} end-to-end row(s) failed:\n${e2e.failures.join('\n')}\n`,
+  );
+  process.exitCode = 1;
+}

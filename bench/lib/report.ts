@@ -20,6 +20,10 @@ export interface BenchRatio {
   name: string;
   value: number;
   higherIsBetter: boolean;
+  /** A target the ratio is held to (at least it when higher is better, at most it otherwise). */
+  target?: number;
+  /** Whether this run met the target. */
+  met?: boolean;
 }
 
 export interface BenchReport {
@@ -61,7 +65,7 @@ const STANDARD = new Set(['name', 'opsPerSec', 'p50Ns', 'p99Ns', 'p999Ns', 'samp
 
 function figure(value: number): string {
   if (!Number.isFinite(value)) return String(value);
-  if (Math.abs(value) >= 100) return Math.round(value).toLocaleString('en-US');
+  if (Math.abs(value) >= 100 || Number.isInteger(value)) return Math.round(value).toLocaleString('en-US');
   return value.toFixed(value >= 10 ? 1 : 2);
 }
 
@@ -82,10 +86,14 @@ export function toMarkdown(report: BenchReport): string {
     );
   }
   if (report.ratios.length > 0) {
-    lines.push('', '| ratio | value | better when |', '| --- | ---: | --- |');
+    lines.push('', '| ratio | value | better when | target |', '| --- | ---: | --- | --- |');
     for (const ratio of report.ratios) {
+      const target =
+        ratio.target === undefined
+          ? ''
+          : `${ratio.higherIsBetter ? '≥' : '≤'} ${ratio.target.toFixed(2)}x: ${ratio.met ? 'met' : 'NOT met'}`;
       lines.push(
-        `| ${ratio.name} | ${ratio.value.toFixed(2)}x | ${ratio.higherIsBetter ? 'higher' : 'lower'} |`,
+        `| ${ratio.name} | ${ratio.value.toFixed(2)}x | ${ratio.higherIsBetter ? 'higher' : 'lower'} | ${target} |`,
       );
     }
   }
