@@ -9,7 +9,12 @@ import { verifyEd25519, verifyHmacSha256Parts } from '../../native/keys.ts';
 import { PASS, RejectCode, type Verdict } from '../../pipeline/reject-codes.ts';
 import { type ApiKeyState, KeyType } from '../../state/api-keys.ts';
 import type { Lockout } from '../../state/lockout.ts';
-import { type ReplayCache, ReplayVerdict } from '../replay-cache.ts';
+import {
+  type ReplayCache,
+  ReplayVerdict,
+  signatureKeyFromBytes,
+  signatureKeyFromHex,
+} from '../replay-cache.ts';
 
 export interface RestCredentials {
   keyId: string;
@@ -58,7 +63,12 @@ export function authenticateRest(
   } else if (!signatureVerifies(key, credentials)) {
     verdict = RejectCode.AUTH_BAD_SIGNATURE;
   } else {
-    const seen = replay.check(signature, nowMs);
+    // After verification the signature is canonical: lowercase hex (HMAC) or decoded bytes (Ed25519).
+    const replayKey =
+      key.type === KeyType.HMAC_SHA256
+        ? signatureKeyFromHex(signature)
+        : signatureKeyFromBytes(signatureBytes);
+    const seen = replay.check(replayKey, nowMs);
     // A full cache cannot tell a replay from a fresh request: refuse rather than let one through.
     if (seen !== ReplayVerdict.FRESH) verdict = RejectCode.REPLAYED;
   }
