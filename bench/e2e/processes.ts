@@ -62,7 +62,14 @@ export class Child {
   static fork(name: string, script: URL): Child {
     hookExit();
     const child = fork(fileURLToPath(script), [], {
-      execArgv: ['--expose-gc', '--import', 'tsx'],
+      execArgv: [
+        '--expose-gc',
+        '--import',
+        'tsx',
+        ...(process.env.PORTCULLIS_BENCH_PROF
+          ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PORTCULLIS_BENCH_PROF}`]
+          : []),
+      ],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       env: { ...process.env, PORTCULLIS_LOG_LEVEL: 'silent' },
     });

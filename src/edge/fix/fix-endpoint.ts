@@ -12,12 +12,14 @@ import { RejectCode, rejectInfo } from '../../pipeline/reject-codes.ts';
 import type { EdgeContext } from '../edge-context.ts';
 import { FixAuthenticator, SenderCompIdClaims } from './fix-authenticator.ts';
 import { FixConnection } from './fix-connection.ts';
+import { Outbox, OutboxFlusher } from './outbox.ts';
 
 interface SocketData {
   ip: string;
   session: FixSession | null;
   /** Set once the socket is closing or closed: nothing may be written to it after. */
   closed: boolean;
+  outbox: Outbox | null;
 }
 
 /** Bytes queued towards one client beyond which it is disconnected. */
@@ -38,6 +40,7 @@ const utf8 = new TextDecoder();
 export class FixEndpoint {
   private readonly connectionsPerIp = new Map<string, number>();
   private readonly claims = new SenderCompIdClaims();
+  private readonly flusher = new OutboxFlusher();
   private nextConnectionId = 1;
   private open = 0;
   private readonly sockets = new Set<uWS.WebSocket<SocketData>>();
@@ -80,7 +83,7 @@ export class FixEndpoint {
           return;
         }
         res.upgrade<SocketData>(
-          { ip, session: null, closed: false },
+          { ip, session: null, closed: false, outbox: null },
           req.getHeader('sec-websocket-key'),
           req.getHeader('sec-websocket-protocol'),
           req.getHeader('sec-websocket-extensions'),
@@ -92,13 +95,16 @@ export class FixEndpoint {
         this.connectionsPerIp.set(data.ip, (this.connectionsPerIp.get(data.ip) ?? 0) + 1);
         this.open++;
         this.sockets.add(ws);
+        const outbox = new Outbox(ws as uWS.WebSocket<unknown>);
+        data.outbox = outbox;
         const transport: SessionTransport = {
           send: (bytes) => {
-            if (!data.closed) ws.send(bytes, true);
+            if (!data.closed) this.flusher.send(outbox, bytes);
           },
           close: (code, reason) => {
             if (data.closed) return;
             data.closed = true;
+            outbox.flush(); // the Logout goes out before the close frame
             ws.end(code, reason);
           },
         };
@@ -123,6 +129,7 @@ export class FixEndpoint {
       close: (ws) => {
         const data = ws.getUserData();
         data.closed = true;
+        data.outbox?.discard();
         this.sockets.delete(ws);
         this.open--;
         const left = (this.connectionsPerIp.get(data.ip) ?? 1) - 1;
