@@ -88,6 +88,46 @@ export class FixEncoder {
   }
 
   /** Appends tag=bytes[start, end) as is (e.g. a ClOrdID echoed straight from the inbound frame). */
+  /**
+   * A decimal given as an integer count of 10^-decimals units, written without a string:
+   * (150, 2) → "1.5", (7, 3) → "0.007", (100, 2) → "1". Trailing fraction zeros are dropped.
+   */
+  fieldDecimal(tag: number, units: number, decimals: number): this {
+    if (!Number.isSafeInteger(units)) throw new TypeError(`FIX tag ${tag}: ${units} is not an integer`);
+    this.reserve(tag, 21 + decimals);
+    this.writeTag(tag);
+    if (units < 0) {
+      this.buf[this.pos++] = 0x2d;
+      units = -units;
+    }
+    if (decimals === 0) {
+      this.writeUnsigned(units);
+      this.buf[this.pos++] = SOH;
+      return this;
+    }
+    const scale = 10 ** decimals;
+    const whole = Math.floor(units / scale);
+    let fraction = units - whole * scale;
+    this.writeUnsigned(whole);
+    if (fraction !== 0) {
+      let digits = decimals;
+      while (fraction % 10 === 0) {
+        fraction /= 10;
+        digits--;
+      }
+      this.buf[this.pos++] = 0x2e;
+      const end = this.pos + digits;
+      for (let p = end - 1; p >= this.pos; p--) {
+        const next = Math.floor(fraction / 10);
+        this.buf[p] = ZERO + (fraction - next * 10);
+        fraction = next;
+      }
+      this.pos = end;
+    }
+    this.buf[this.pos++] = SOH;
+    return this;
+  }
+
   fieldBytes(tag: number, bytes: Uint8Array, start = 0, end = bytes.length): this {
     if (end <= start) throw new TypeError(`FIX tag ${tag}: empty value`);
     this.reserve(tag, end - start);

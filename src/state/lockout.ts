@@ -21,7 +21,9 @@ export interface LockoutOptions {
 }
 
 export class Lockout {
-  private readonly entries = new Map<string, Entry>();
+  /** Addresses and key ids apart, so that checking allocates no combined key. */
+  private readonly byIp = new Map<string, Entry>();
+  private readonly byKey = new Map<string, Entry>();
   private readonly maxTracked: number;
 
   constructor(private readonly options: LockoutOptions) {
@@ -30,42 +32,35 @@ export class Lockout {
 
   /** True while either the address or the key id is locked out. */
   isLockedOut(ip: string, keyId: string | null, nowMs: number): boolean {
-    return this.locked(`ip:${ip}`, nowMs) || (keyId !== null && this.locked(`key:${keyId}`, nowMs));
+    return locked(this.byIp, ip, nowMs) || (keyId !== null && locked(this.byKey, keyId, nowMs));
   }
 
   /** Counts a failure against the address and (when known) the key id. */
   recordFailure(ip: string, keyId: string | null, nowMs: number): void {
-    this.count(`ip:${ip}`, nowMs);
-    if (keyId !== null) this.count(`key:${keyId}`, nowMs);
+    this.count(this.byIp, ip, nowMs);
+    if (keyId !== null) this.count(this.byKey, keyId, nowMs);
   }
 
   /** A success clears the address's and the key's failure counts (not an active lockout). */
   recordSuccess(ip: string, keyId: string, nowMs: number): void {
-    for (const id of [`ip:${ip}`, `key:${keyId}`]) {
-      const entry = this.entries.get(id);
-      if (entry && entry.lockedUntil <= nowMs) this.entries.delete(id);
-    }
+    if (this.byIp.size > 0) forget(this.byIp, ip, nowMs);
+    if (this.byKey.size > 0) forget(this.byKey, keyId, nowMs);
   }
 
-  private locked(id: string, nowMs: number): boolean {
-    const entry = this.entries.get(id);
-    return entry !== undefined && entry.lockedUntil > nowMs;
-  }
-
-  private count(id: string, nowMs: number): void {
-    let entry = this.entries.get(id);
+  private count(entries: Map<string, Entry>, id: string, nowMs: number): void {
+    let entry = entries.get(id);
     // Failures older than one lockout period no longer count.
     if (entry && entry.lockedUntil <= nowMs && nowMs - entry.since >= this.options.lockoutMs) {
-      this.entries.delete(id);
+      entries.delete(id);
       entry = undefined;
     }
     if (!entry) {
-      if (this.entries.size >= this.maxTracked) {
-        const oldest = this.entries.keys().next().value;
-        if (oldest !== undefined) this.entries.delete(oldest);
+      if (this.byIp.size + this.byKey.size >= this.maxTracked) {
+        const oldest = entries.keys().next().value;
+        if (oldest !== undefined) entries.delete(oldest);
       }
       entry = { failures: 0, since: nowMs, lockedUntil: 0 };
-      this.entries.set(id, entry);
+      entries.set(id, entry);
     }
     entry.failures++;
     if (entry.failures >= this.options.failuresBeforeLockout) {
@@ -74,4 +69,14 @@ export class Lockout {
       entry.since = nowMs;
     }
   }
+}
+
+function locked(entries: Map<string, Entry>, id: string, nowMs: number): boolean {
+  const entry = entries.get(id);
+  return entry !== undefined && entry.lockedUntil > nowMs;
+}
+
+function forget(entries: Map<string, Entry>, id: string, nowMs: number): void {
+  const entry = entries.get(id);
+  if (entry && entry.lockedUntil <= nowMs) entries.delete(id);
 }

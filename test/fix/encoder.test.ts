@@ -6,6 +6,7 @@ import { FixMessage } from '../../src/fix/message.ts';
 import { parseNext } from '../../src/fix/parser.ts';
 import { MsgType, Tag } from '../../src/fix/tags.ts';
 import { formatUtcTimestamp, parseUtcTimestamp, writeUtcTimestamp } from '../../src/fix/utc-timestamp.ts';
+import { formatUnits } from '../../src/state/decimal.ts';
 import { frame, soh } from './fix-text.ts';
 
 const MS = Date.UTC(2026, 10, 22, 14, 0, 0, 7);
@@ -161,5 +162,16 @@ test('property: parse(encode(fields)) gives back the same fields, in order', () 
       });
     }),
     { numRuns: 2000 },
+  );
+});
+
+test('fieldDecimal writes an exact decimal without a string, agreeing with formatUnits', () => {
+  const enc = new FixEncoder();
+  fc.assert(
+    fc.property(fc.integer({ min: -1e12, max: 1e12 }), fc.integer({ min: 0, max: 8 }), (units, decimals) => {
+      const text = enc.begin('8').fieldDecimal(44, units, decimals).end().toString('latin1');
+      return text.includes(`\x0144=${formatUnits(units, decimals)}\x01`);
+    }),
+    { numRuns: 3000 },
   );
 });

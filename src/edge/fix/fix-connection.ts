@@ -486,9 +486,9 @@ export class FixConnection implements SessionApplication, OrderOwner {
     const status = order.status === OrderStatus.FILLED ? '2' : '1';
     const enc = this.executionReport(order, 'F', status);
     if (!enc) return;
-    enc
-      .field(Tag.LastQty, order.market.lot.format(qtyLots))
-      .field(Tag.LastPx, order.market.tick.format(priceTicks));
+    const { lot, tick } = order.market;
+    enc.fieldDecimal(Tag.LastQty, qtyLots * lot.units, lot.decimals);
+    enc.fieldDecimal(Tag.LastPx, priceTicks * tick.units, tick.decimals);
     this.session!.endMessage();
   }
 
@@ -573,18 +573,21 @@ export class FixConnection implements SessionApplication, OrderOwner {
       .field(Tag.ExecID, nextExecId++)
       .field(Tag.ClOrdID, clOrdId ?? order.clOrdId);
     enc.field(Tag.ExecType, execType).field(Tag.OrdStatus, ordStatus).field(Tag.Symbol, market.symbol);
-    enc
-      .field(Tag.Side, order.side === Side.BUY ? '1' : '2')
-      .field(Tag.OrderQty, market.lot.format(order.qtyLots));
+    // Quantities and prices are written as decimals straight from ticks and lots, without strings.
+    const lot = market.lot;
+    const tick = market.tick;
+    enc.field(Tag.Side, order.side === Side.BUY ? '1' : '2');
+    enc.fieldDecimal(Tag.OrderQty, order.qtyLots * lot.units, lot.decimals);
     if (order.type === OrderType.LIMIT) {
-      enc.field(Tag.OrdType, '2').field(Tag.Price, market.tick.format(order.priceTicks));
+      enc.field(Tag.OrdType, '2').fieldDecimal(Tag.Price, order.priceTicks * tick.units, tick.decimals);
     } else {
       enc.field(Tag.OrdType, '1');
     }
     enc.field(Tag.TimeInForce, TIF_CHAR[order.tif] ?? '1');
-    enc.field(Tag.CumQty, market.lot.format(order.filledLots));
-    enc.field(Tag.LeavesQty, order.live ? market.lot.format(order.leavesLots) : '0');
-    enc.field(Tag.AvgPx, order.filledLots > 0 ? formatAverage(order, market) : '0');
+    enc.fieldDecimal(Tag.CumQty, order.filledLots * lot.units, lot.decimals);
+    enc.fieldDecimal(Tag.LeavesQty, order.live ? order.leavesLots * lot.units : 0, lot.decimals);
+    if (order.filledLots > 0) enc.field(Tag.AvgPx, formatAverage(order, market));
+    else enc.field(Tag.AvgPx, 0);
     enc.fieldUtcTimestamp(Tag.TransactTime, Date.now());
     return enc;
   }
