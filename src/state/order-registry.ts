@@ -123,6 +123,9 @@ export class OrderRegistry {
     const orders = this.accounts[accountIndex];
     if (!orders) return false;
     if (orders.live.has(clOrdId)) return true;
+    // Expired entries are pruned when orders finish (off the order's path); only a hit
+    // needs a prune here, to tell a recent clOrdId from one past its retention.
+    if (!orders.finished.has(clOrdId)) return false;
     this.prune(orders, nowMs);
     return orders.finished.has(clOrdId);
   }
