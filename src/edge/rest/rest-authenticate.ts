@@ -82,17 +82,35 @@ export function authenticateRest(
   return result;
 }
 
+/**
+ * Writes an ASCII string at `at` and a newline after it; returns the offset after the
+ * newline. Headers and paths are short ASCII: a loop beats Buffer.write's call overhead.
+ * A non-ASCII path (percent-decoding is not ours to do, but be safe) goes through UTF-8.
+ */
+function writeLine(text: string, at: number): number {
+  const length = text.length;
+  for (let i = 0; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x7f) return writeLineUtf8(text, at);
+    scratch[at + i] = c;
+  }
+  scratch[at + length] = 0x0a;
+  return at + length + 1;
+}
+
+function writeLineUtf8(text: string, at: number): number {
+  const end = at + scratch.write(text, at, 'utf8');
+  scratch[end] = 0x0a;
+  return end + 1;
+}
+
 function signatureVerifies(key: ApiKeyState, c: RestCredentials): boolean {
-  const headLength =
-    Buffer.byteLength(c.timestamp) + c.method.length + Buffer.byteLength(c.pathWithQuery) + 3;
-  if (scratch.length < headLength + c.body.length)
-    scratch = Buffer.allocUnsafe(2 * (headLength + c.body.length));
-  let at = scratch.write(c.timestamp, 0, 'latin1');
-  scratch[at++] = 0x0a;
-  at += scratch.write(c.method, at, 'latin1');
-  scratch[at++] = 0x0a;
-  at += scratch.write(c.pathWithQuery, at, 'utf8');
-  scratch[at++] = 0x0a;
+  // Room for the head at its largest (3 bytes per UTF-16 unit) and the body.
+  const headRoom = c.timestamp.length + c.method.length + 3 * c.pathWithQuery.length + 3;
+  if (scratch.length < headRoom + c.body.length) scratch = Buffer.allocUnsafe(2 * (headRoom + c.body.length));
+  let at = writeLine(c.timestamp, 0);
+  at = writeLine(c.method, at);
+  at = writeLine(c.pathWithQuery, at);
   if (key.type === KeyType.HMAC_SHA256) {
     // 64 lowercase hex characters, decoded natively without allocation.
     return verifyHmacSha256Parts(key.nativeId, scratch.subarray(0, at), c.body, c.signature);
