@@ -49,7 +49,11 @@ async function jspurefixParser(): Promise<PeerParser> {
   try {
     const system = new SessionContainer();
     system.registerGlobal('error');
-    const container = await system.makeSystem(require(`${root}/data/session/test-initiator.json`));
+    // Its sample session, with the QuickFIX FIX 4.4 dictionary it ships as XML (its default,
+    // the FIX repository, is unzipped by an install script that we do not run).
+    const session = { ...require(`${root}/data/session/test-initiator.json`) };
+    session.application = { ...session.application, dictionary: 'qf44' };
+    const container = await system.makeSystem(session);
     const config = container.resolve(DITokens.IJsFixConfig);
     config.definitions = await new DefinitionFactory().getDefinitions('qf44');
     config.delimiter = 1;
