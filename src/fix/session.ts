@@ -195,6 +195,9 @@ function closeReason(text: string): string {
   return clean.length > 123 ? clean.slice(0, 123) : clean;
 }
 
+const sharedInbound = new FixMessage();
+let inboundInUse = false;
+
 // One encoder for all the sessions of this thread: sending is synchronous, so one
 // message is built at a time; `encoderOwner` catches a message begun inside another.
 const MIN_ENCODER_CAPACITY = 16 * 1024;
@@ -222,7 +225,6 @@ export class FixSession {
   private readonly authenticator: LogonAuthenticator;
   private readonly app: SessionApplication;
   private readonly timers: SessionTimers;
-  private readonly msg = new FixMessage();
 
   private stateValue: SessionState = 'awaiting-logon';
   private endReasonValue: string | null = null;
@@ -431,7 +433,20 @@ export class FixSession {
   // ---- inbound ----
 
   private handleFrame(bytes: Uint8Array): void {
-    const msg = this.msg;
+    // One message view for all the sessions of the thread (7 KiB of tables each would be the
+    // bulk of an idle session): frames are handled one at a time. Should a frame ever be
+    // handled inside another's handling, it gets a view of its own.
+    const msg = inboundInUse ? new FixMessage() : sharedInbound;
+    const outermost = !inboundInUse;
+    inboundInUse = true;
+    try {
+      this.parseFrame(bytes, msg);
+    } finally {
+      if (outermost) inboundInUse = false;
+    }
+  }
+
+  private parseFrame(bytes: Uint8Array, msg: FixMessage): void {
     const maxMessageBytes = this.options.maxMessageBytes;
     let offset = 0;
     while (offset < bytes.length) {

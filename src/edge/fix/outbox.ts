@@ -9,10 +9,12 @@
 // rest of the current turn (setImmediate), never for a timer.
 import type uWS from 'uWebSockets.js';
 
-const INITIAL_BYTES = 4096;
+/** Enough for a Logon echo or a few execution reports; an idle session keeps only this. */
+const INITIAL_BYTES = 1024;
+const EMPTY = Buffer.alloc(0);
 
 export class Outbox {
-  private buffer: Buffer = Buffer.allocUnsafe(INITIAL_BYTES);
+  private buffer: Buffer = EMPTY;
   private length = 0;
   queued = false;
 
@@ -22,7 +24,7 @@ export class Outbox {
   append(bytes: Uint8Array): void {
     const needed = this.length + bytes.length;
     if (needed > this.buffer.length) {
-      const grown = Buffer.allocUnsafe(Math.max(needed, 2 * this.buffer.length));
+      const grown = Buffer.allocUnsafe(Math.max(needed, 2 * this.buffer.length, INITIAL_BYTES));
       this.buffer.copy(grown, 0, 0, this.length);
       this.buffer = grown;
     }
