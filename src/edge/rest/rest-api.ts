@@ -15,7 +15,6 @@ import { PASS, RejectCode, type Verdict } from '../../pipeline/reject-codes.ts';
 import { Action, CL_ORD_ID, OrderRequest, OrderType, Side, TimeInForce } from '../../pipeline/request.ts';
 import type { EdgeContext } from '../edge-context.ts';
 import { type BodySchema, CANCEL_ALL_BODY, checkBody, NEW_ORDER_BODY } from './body-schema.ts';
-import { parseFlatJson } from './flat-json.ts';
 import { buildOpenApi } from './openapi.ts';
 import { orderView } from './order-view.ts';
 import { authenticateRest, type RestAuthResult } from './rest-authenticate.ts';
@@ -312,14 +311,11 @@ export class RestApi {
     contentType: string,
     schema: BodySchema,
   ): Record<string, unknown> | string {
-    const msgpack = contentType.includes('msgpack');
-    let decoded: unknown = msgpack ? null : parseFlatJson(body);
-    if (decoded === null) {
-      try {
-        decoded = msgpack ? unpack(body) : JSON.parse(utf8.decode(body));
-      } catch {
-        return msgpack ? 'the body is not valid msgpack' : 'the body is not valid JSON';
-      }
+    let decoded: unknown;
+    try {
+      decoded = contentType.includes('msgpack') ? unpack(body) : JSON.parse(utf8.decode(body));
+    } catch {
+      return contentType.includes('msgpack') ? 'the body is not valid msgpack' : 'the body is not valid JSON';
     }
     const check = checkBody(schema, decoded);
     return check.ok ? (decoded as Record<string, unknown>) : check.message;
