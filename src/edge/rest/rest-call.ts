@@ -43,11 +43,21 @@ export class RestCall implements ReplyTarget, OrderOwner {
   // --- OrderOwner: the venue's answer to this call's request ---
 
   accepted(order: OrderRecord): void {
+    this.release(order);
     this.ok(201, { clOrdId: order.clOrdId, orderId: String(order.orderId), status: 'new' });
   }
 
-  rejected(_order: OrderRecord, code: RejectCodeValue, text: string): void {
+  rejected(order: OrderRecord, code: RejectCodeValue, text: string): void {
+    this.release(order);
     this.fail(code, code === RejectCode.VENUE_REJECT ? `the venue rejected the order: ${text}` : text);
+  }
+
+  /**
+   * Once answered, the call stops being the order's owner: the order outlives the HTTP
+   * exchange (fills, retention), and must not keep the call and its response alive.
+   */
+  private release(order: OrderRecord): void {
+    if (order.owner === this) order.owner = null;
   }
 
   filled(): void {}
@@ -71,7 +81,8 @@ export class RestCall implements ReplyTarget, OrderOwner {
     this.fail(code, text);
   }
 
-  timedOut(): void {
+  timedOut(order: OrderRecord | null): void {
+    if (order !== null) this.release(order);
     this.fail(
       RejectCode.VENUE_TIMEOUT,
       'the venue did not answer in time; the status is unknown and will be reconciled',
