@@ -146,6 +146,7 @@ export class OrderRegistry {
     return finished && finished.clOrdId === clOrdId ? finished : undefined;
   }
 
+  /** A live order by the firewall's order id (finished ones are found by clOrdId). */
   byId(orderId: number): OrderRecord | undefined {
     return this.byOrderId.get(orderId);
   }
@@ -291,6 +292,9 @@ export class OrderRegistry {
     record.status = status;
     record.finishedMs = nowMs;
     orders.live.delete(record.clOrdId);
+    // Only live orders are found by id (the venue's events); finished ones by clOrdId.
+    // Keeping the id map to live orders keeps it small and in cache.
+    this.byOrderId.delete(record.orderId);
     this.prune(orders, nowMs);
     orders.retire(record.clOrdId, record, nowMs);
   }
@@ -306,11 +310,7 @@ export class OrderRegistry {
     let head = orders.retiredHead;
     while (head < ids.length && nowMs - times[head]! >= this.retentionMs) {
       const clOrdId = ids[head]!;
-      const record = orders.finished.get(clOrdId);
       orders.finished.delete(clOrdId);
-      if (record && !record.live && this.byOrderId.get(record.orderId) === record) {
-        this.byOrderId.delete(record.orderId);
-      }
       head++;
     }
     if (head > 1024 && head * 2 > ids.length) {

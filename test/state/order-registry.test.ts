@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { Side } from '../../src/pipeline/request.ts';
 import type { MarketState } from '../../src/state/markets.ts';
-import { OrderRegistry, OrderStatus } from '../../src/state/order-registry.ts';
+import { type OrderRecord, OrderRegistry, OrderStatus } from '../../src/state/order-registry.ts';
 import { SharedTables } from '../../src/state/shared-tables.ts';
 
 const market = { symbol: 'BTC-PERP', index: 1 } as MarketState;
@@ -41,12 +41,15 @@ describe('order registry', () => {
         const tables = SharedTables.create({ accounts: 2, markets: 2, keys: 1 });
         const registry = new OrderRegistry(tables);
         const ids: number[] = [];
+        const records = new Map<number, OrderRecord>();
         let nextId = 1;
         let now = 0;
         for (const e of events) {
           now += 1;
           const id = ids.length > 0 && e.kind !== 'open' ? ids[e.pick % ids.length]! : -1;
-          const order = registry.byId(id);
+          const order = records.get(id);
+          // Only live orders are found by id.
+          assert.equal(registry.byId(id), order?.live ? order : undefined);
           switch (e.kind) {
             case 'open': {
               const record = registry.open(
@@ -66,6 +69,7 @@ describe('order registry', () => {
                 now,
               );
               assert.equal(record.status, OrderStatus.PENDING_NEW);
+              records.set(nextId, record);
               ids.push(nextId++);
               break;
             }
@@ -96,7 +100,7 @@ describe('order registry', () => {
           let openSell = 0;
           let position = 0;
           for (const orderId of ids) {
-            const o = registry.byId(orderId)!;
+            const o = records.get(orderId)!;
             if (o.live) {
               live++;
               if (o.side === Side.BUY) openBuy += o.leavesLots;
@@ -173,7 +177,8 @@ describe('order registry', () => {
     registry.onCanceled(1, 1);
     registry.onFill(1, 5, 10, 0, 2);
     registry.onReject(1, 'late', 3);
-    assert.equal(registry.byId(1)!.status, OrderStatus.CANCELED);
+    assert.equal(registry.find(0, 'x', 4)!.status, OrderStatus.CANCELED);
+    assert.equal(registry.byId(1), undefined, 'a finished order is no longer found by id');
     assert.equal(tables.positionLots(0, 1), 0);
     assert.equal(tables.openOrderCount(0), 0);
     assert.equal(tables.openBuyLots(0, 1), 0);
