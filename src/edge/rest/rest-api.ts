@@ -130,18 +130,16 @@ export class RestApi {
   }
 
   /** A call whose RateLimit headers show the caller's address until it authenticates (SPEC: on every response). */
+  /** Every refused request is logged with the requestId its error body carries. */
+  private readonly logReject = (call: RestCall, status: number, code: string, message: string) =>
+    this.edge.log.info(
+      { requestId: call.requestId, status, code, keyId: call.keyId, reason: message },
+      'rest reject',
+    );
+
   private newCall(res: HttpResponse, accept: string, ip: string): RestCall {
     const requestId = `${this.idPrefix}-${(this.nextRequestId++).toString(36)}`;
-    const call = new RestCall(
-      res,
-      requestId,
-      accept.includes('application/msgpack'),
-      (call, status, code, message) =>
-        this.edge.log.info(
-          { requestId: call.requestId, status, code, keyId: call.keyId, reason: message },
-          'rest reject',
-        ),
-    );
+    const call = new RestCall(res, requestId, accept.includes('application/msgpack'), this.logReject);
     const perIp = this.edge.runtime.config.limits.perIp;
     this.setRateLimit(call, this.ipKey(ip), this.edge.runtime.model.policies.perIp, 'ip', perIp.ratePerSec);
     return call;
