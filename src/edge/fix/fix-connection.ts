@@ -143,6 +143,34 @@ export class FixConnection implements SessionApplication, OrderOwner {
     return req;
   }
 
+  /**
+   * The start every application message shares: its required fields, a fresh request and
+   * its ClOrdID. Null after a Reject (35=3) has been sent.
+   */
+  private beginRequest(
+    session: FixSession,
+    msg: FixMessage,
+    required: readonly number[],
+    action: number,
+  ): OrderRequest | null {
+    const missing = requireFields(msg, required);
+    if (missing !== 0) {
+      this.badField(
+        session,
+        msg,
+        missing,
+        SessionRejectReason.RequiredTagMissing,
+        `required tag ${missing} is missing`,
+      );
+      return null;
+    }
+    const clOrdId = this.readClOrdId(session, msg, Tag.ClOrdID);
+    if (clOrdId === null) return null;
+    const req = this.startRequest(session, action);
+    req.clOrdId = clOrdId;
+    return req;
+  }
+
   /** Sends Reject 35=3 for a missing or malformed field; returns false so callers can `return`. */
   private badField(session: FixSession, msg: FixMessage, tag: number, reason: number, text: string): false {
     session.sendReject(msg.getInt(Tag.MsgSeqNum), tag, reason, rejectText(RejectCode.INVALID_REQUEST, text));
@@ -236,21 +264,8 @@ export class FixConnection implements SessionApplication, OrderOwner {
   }
 
   private onNewOrder(session: FixSession, msg: FixMessage): void {
-    const missing = requireFields(msg, NEW_ORDER_FIELDS);
-    if (missing !== 0) {
-      this.badField(
-        session,
-        msg,
-        missing,
-        SessionRejectReason.RequiredTagMissing,
-        `required tag ${missing} is missing`,
-      );
-      return;
-    }
-    const req = this.startRequest(session, Action.NEW_ORDER);
-    const clOrdId = this.readClOrdId(session, msg, Tag.ClOrdID);
-    if (clOrdId === null) return;
-    req.clOrdId = clOrdId;
+    const req = this.beginRequest(session, msg, NEW_ORDER_FIELDS, Action.NEW_ORDER);
+    if (req === null) return;
     req.symbol = msg.getString(Tag.Symbol)!;
     const execInst = msg.has(Tag.ExecInst) ? msg.getString(Tag.ExecInst) : undefined;
     if (execInst !== undefined && execInst !== '6') {
@@ -282,23 +297,15 @@ export class FixConnection implements SessionApplication, OrderOwner {
   }
 
   private onCancelOrReplace(session: FixSession, msg: FixMessage, replace: boolean): void {
-    const missing = requireFields(msg, replace ? REPLACE_FIELDS : CANCEL_FIELDS);
-    if (missing !== 0) {
-      this.badField(
-        session,
-        msg,
-        missing,
-        SessionRejectReason.RequiredTagMissing,
-        `required tag ${missing} is missing`,
-      );
-      return;
-    }
-    const req = this.startRequest(session, replace ? Action.REPLACE : Action.CANCEL);
-    const clOrdId = this.readClOrdId(session, msg, Tag.ClOrdID);
-    if (clOrdId === null) return;
+    const req = this.beginRequest(
+      session,
+      msg,
+      replace ? REPLACE_FIELDS : CANCEL_FIELDS,
+      replace ? Action.REPLACE : Action.CANCEL,
+    );
+    if (req === null) return;
     const origClOrdId = this.readClOrdId(session, msg, Tag.OrigClOrdID);
     if (origClOrdId === null) return;
-    req.clOrdId = clOrdId;
     req.origClOrdId = origClOrdId;
     req.symbol = msg.getString(Tag.Symbol)!;
     const market = this.edge.runtime.model.markets.get(req.symbol);
@@ -329,21 +336,8 @@ export class FixConnection implements SessionApplication, OrderOwner {
   }
 
   private onMassCancel(session: FixSession, msg: FixMessage): void {
-    const missing = requireFields(msg, MASS_CANCEL_FIELDS);
-    if (missing !== 0) {
-      this.badField(
-        session,
-        msg,
-        missing,
-        SessionRejectReason.RequiredTagMissing,
-        `required tag ${missing} is missing`,
-      );
-      return;
-    }
-    const req = this.startRequest(session, Action.MASS_CANCEL);
-    const clOrdId = this.readClOrdId(session, msg, Tag.ClOrdID);
-    if (clOrdId === null) return;
-    req.clOrdId = clOrdId;
+    const req = this.beginRequest(session, msg, MASS_CANCEL_FIELDS, Action.MASS_CANCEL);
+    if (req === null) return;
     const type = msg.getChar(Tag.MassCancelRequestType);
     if (type === 0x31) {
       if (!msg.has(Tag.Symbol)) {
