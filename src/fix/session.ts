@@ -312,6 +312,11 @@ export class FixSession {
   }
 
   /** Why the session ended, or null while it lives. */
+  /** When the message being handled arrived (Unix ms, from the session's clock): one clock read per message. */
+  get receivedAtMs(): number {
+    return this.lastReceivedMs;
+  }
+
   get endReason(): string | null {
     return this.endReasonValue;
   }

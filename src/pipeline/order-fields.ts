@@ -3,14 +3,14 @@
 // reject code when a value is wrong. Used by every adapter, so that a price
 // between ticks is TICK_SIZE whichever door it came through.
 import { DecimalError, type DecimalErrorValue, decimalErrorText, parseDecimal } from '../state/decimal.ts';
-import type { MarketView } from '../state/firewall-model.ts';
+import type { MarketState } from '../state/markets.ts';
 import { PASS, RejectCode, type RejectCodeValue } from './reject-codes.ts';
 import type { OrderRequest } from './request.ts';
 
 /** Sets req.priceTicks from `source[start, end)` on the market's tick; records the problem in req.fieldError. */
 export function setPrice(
   req: OrderRequest,
-  market: MarketView,
+  market: MarketState,
   source: string | Uint8Array,
   start: number,
   end: number,
@@ -33,7 +33,7 @@ export function setPrice(
 /** Sets req.qtyLots from `source[start, end)` on the market's lot; records the problem in req.fieldError. */
 export function setQuantity(
   req: OrderRequest,
-  market: MarketView,
+  market: MarketState,
   source: string | Uint8Array,
   start: number,
   end: number,

@@ -15,6 +15,11 @@ export interface ThrottlePolicies {
   perConnectionCancel: number;
 }
 
+/** The rate-limit key of a source address: one text for both doors, so FIX and REST traffic from an address share its bucket. */
+export function ipLimitKey(limiter: RateLimiter, ip: string): bigint {
+  return limiter.keyOf(`ip:${ip}`);
+}
+
 export function throttle(req: OrderRequest, limiter: RateLimiter, policies: ThrottlePolicies): Verdict {
   const isCancel = req.action === Action.CANCEL || req.action === Action.MASS_CANCEL;
   let wait = limiter.check(req.ipLimitKey, isCancel ? policies.perIpCancel : policies.perIp, 1);

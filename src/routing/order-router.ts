@@ -41,8 +41,11 @@ export class OrderRouter implements VenueLinkHandler, OrderCanceller {
     this.link = link;
   }
 
-  /** Forwards a new order that passed the pipeline. PASS, or VENUE_UNAVAILABLE (nothing was registered). */
-  submitNewOrder(req: OrderRequest, owner: OrderOwner | null): Verdict {
+  /**
+   * Forwards a new order that passed the pipeline. PASS, or VENUE_UNAVAILABLE (nothing was
+   * registered). `nowMs`: the time the caller already read for this request.
+   */
+  submitNewOrder(req: OrderRequest, owner: OrderOwner | null, nowMs: number = this.now()): Verdict {
     const link = this.link;
     // Checked before registering: a refused order must not take its clOrdId.
     if (!link?.canSendNewOrder()) return RejectCode.VENUE_UNAVAILABLE;
@@ -61,7 +64,7 @@ export class OrderRouter implements VenueLinkHandler, OrderCanceller {
         qtyLots: req.qtyLots,
         owner,
       },
-      this.now(),
+      nowMs,
     );
     record.refSeqNum = req.refSeqNum;
     const sent = link.sendNewOrder(
@@ -77,7 +80,7 @@ export class OrderRouter implements VenueLinkHandler, OrderCanceller {
       record,
     );
     if (!sent) {
-      this.deps.orders.onReject(orderId, 'venue unavailable', this.now());
+      this.deps.orders.onReject(orderId, 'venue unavailable', nowMs);
       return RejectCode.VENUE_UNAVAILABLE;
     }
     this.stats.forwarded++;

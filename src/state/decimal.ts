@@ -159,10 +159,10 @@ function classify(
 }
 
 /** Formats an integer number of 10^-decimals units as a canonical decimal ("150", 2 → "1.5"). */
-export function formatUnits(units: number, decimals: number): string {
+export function formatUnits(units: number | bigint, decimals: number): string {
   if (decimals === 0) return String(units);
   const negative = units < 0;
-  const digits = String(Math.abs(units)).padStart(decimals + 1, '0');
+  const digits = String(negative ? -units : units).padStart(decimals + 1, '0');
   const whole = (negative ? '-' : '') + digits.slice(0, digits.length - decimals);
   const fraction = digits.slice(digits.length - decimals).replace(/0+$/, '');
   return fraction === '' ? whole : `${whole}.${fraction}`;

@@ -16,14 +16,11 @@ import type { IndexAllocator } from './shared-tables.ts';
 
 export interface FirewallModel {
   readonly config: Config;
-  readonly markets: ReadonlyMap<string, MarketView>;
+  readonly markets: ReadonlyMap<string, MarketState>;
   readonly accounts: ReadonlyMap<string, AccountState>;
   readonly keys: ReadonlyMap<string, ApiKeyState>;
   readonly policies: ThrottlePolicies;
 }
-
-/** A market as the model holds it (kept as a name for the adapters). */
-export type MarketView = MarketState;
 
 /** What building a model needs from the long-lived runtime. */
 export interface ModelContext {
@@ -56,7 +53,7 @@ const PERMISSION = { trade: Permission.TRADE, cancel: Permission.CANCEL, read: P
  * removed again, so a bad reload leaves nothing behind.
  */
 export function buildModel(config: Config, context: ModelContext): FirewallModel {
-  const markets = new Map<string, MarketView>();
+  const markets = new Map<string, MarketState>();
   for (const market of config.markets) markets.set(market.symbol, buildMarket(market, context));
 
   const policies: ThrottlePolicies = {
@@ -101,7 +98,7 @@ function stepsOf(text: string, step: DecimalStep): number {
   return steps;
 }
 
-function buildMarket(market: MarketConfig, context: ModelContext): MarketView {
+function buildMarket(market: MarketConfig, context: ModelContext): MarketState {
   const tick = DecimalStep.parse(market.tickSize);
   const lot = DecimalStep.parse(market.lotSize);
   // maxNotional in units of (1 lot x 1 tick), exactly: N / (lot x tick), floored.
@@ -136,7 +133,7 @@ function toScaledBigInt(text: string, decimals: number): bigint {
 
 function buildAccount(
   account: AccountConfig,
-  markets: ReadonlyMap<string, MarketView>,
+  markets: ReadonlyMap<string, MarketState>,
   context: ModelContext,
 ): AccountState {
   const maxPositionLots = new Float64Array(context.marketIndices.capacity).fill(Number.POSITIVE_INFINITY);
@@ -162,7 +159,7 @@ function buildAccount(
 function buildKey(
   key: KeyConfig,
   accounts: ReadonlyMap<string, AccountState>,
-  markets: ReadonlyMap<string, MarketView>,
+  markets: ReadonlyMap<string, MarketState>,
   context: ModelContext,
 ): ApiKeyState {
   const allMarkets = key.markets.includes('*');

@@ -8,6 +8,7 @@
 // past a limit. Finished orders stay readable (and their clOrdIds stay taken)
 // for `retentionMs`.
 import { Side, type SideValue } from '../pipeline/request.ts';
+import { formatUnits } from './decimal.ts';
 import type { MarketState } from './markets.ts';
 import type { SharedTables } from './shared-tables.ts';
 
@@ -81,6 +82,20 @@ export class OrderRecord {
   /** Average fill price in ticks (0 before any fill). */
   get averagePriceTicks(): number {
     return this.filledLots === 0 ? 0 : this.filledValue / this.filledLots;
+  }
+
+  /**
+   * The average fill price as a decimal, exact to the tick's decimals plus four more
+   * (truncated), for execution reports and order queries; "0" before any fill.
+   */
+  averagePriceText(): string {
+    if (this.filledLots === 0) return '0';
+    const tick = this.market.tick;
+    const extra = 4;
+    // BigInt: value x tick units x 10^4 can pass 2^53 for fine ticks.
+    const units =
+      (BigInt(this.filledValue) * BigInt(tick.units) * 10n ** BigInt(extra)) / BigInt(this.filledLots);
+    return formatUnits(units, tick.decimals + extra);
   }
 }
 

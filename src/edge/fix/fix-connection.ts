@@ -24,11 +24,11 @@ import {
   type Verdict,
 } from '../../pipeline/reject-codes.ts';
 import { Action, CL_ORD_ID, OrderRequest, OrderType, Side, TimeInForce } from '../../pipeline/request.ts';
+import { ipLimitKey } from '../../pipeline/throttle.ts';
 import type { OrderOwner, PendingRequest } from '../../routing/order-owner.ts';
 import type { MarketState } from '../../state/markets.ts';
 import { type OrderRecord, OrderStatus } from '../../state/order-registry.ts';
 import type { EdgeContext } from '../edge-context.ts';
-import { formatAverage } from '../rest/order-view.ts';
 
 const NEW_ORDER_FIELDS = [
   Tag.ClOrdID,
@@ -84,7 +84,7 @@ export class FixConnection implements SessionApplication, OrderOwner {
     this.session = session;
     const limiter = this.edge.runtime.limiter;
     this.req.ip = this.ip;
-    this.req.ipLimitKey = limiter.keyOf(`ip:${this.ip}`);
+    this.req.ipLimitKey = ipLimitKey(limiter, this.ip);
     this.req.connectionLimitKey = limiter.keyOf(`fix:${this.connectionId}`);
     this.edge.log.info(
       { keyId: session.keyId, senderCompId: session.senderCompId, ip: this.ip },
@@ -177,6 +177,15 @@ export class FixConnection implements SessionApplication, OrderOwner {
     return false;
   }
 
+  /** Side (54): 1 buy, 2 sell. False after a Reject. */
+  private readSide(session: FixSession, msg: FixMessage, req: OrderRequest): boolean {
+    const side = msg.getChar(Tag.Side);
+    if (side !== 0x31 && side !== 0x32)
+      return this.badField(session, msg, Tag.Side, SessionRejectReason.ValueIncorrect, 'Side must be 1 or 2');
+    req.side = side === 0x31 ? Side.BUY : Side.SELL;
+    return true;
+  }
+
   /** Common fields of D and G: side, order type, tif, quantity and price. False after a Reject. */
   private readOrderFields(
     session: FixSession,
@@ -184,10 +193,7 @@ export class FixConnection implements SessionApplication, OrderOwner {
     req: OrderRequest,
     market: MarketState,
   ): boolean {
-    const side = msg.getChar(Tag.Side);
-    if (side !== 0x31 && side !== 0x32)
-      return this.badField(session, msg, Tag.Side, SessionRejectReason.ValueIncorrect, 'Side must be 1 or 2');
-    req.side = side === 0x31 ? Side.BUY : Side.SELL;
+    if (!this.readSide(session, msg, req)) return false;
     const ordType = msg.getChar(Tag.OrdType);
     if (ordType !== 0x31 && ordType !== 0x32)
       return this.badField(
@@ -288,8 +294,8 @@ export class FixConnection implements SessionApplication, OrderOwner {
     if (!this.readOrderFields(session, msg, req, market)) return;
 
     const { runtime, router } = this.edge;
-    let verdict: Verdict = runPipeline(req, runtime.pipeline, Date.now());
-    if (verdict === PASS) verdict = router.submitNewOrder(req, this);
+    let verdict: Verdict = runPipeline(req, runtime.pipeline, session.receivedAtMs);
+    if (verdict === PASS) verdict = router.submitNewOrder(req, this, session.receivedAtMs);
     if (verdict !== PASS) {
       this.rejectNewOrder(session, msg, req, verdict, req.detail);
       return;
@@ -314,18 +320,10 @@ export class FixConnection implements SessionApplication, OrderOwner {
       return;
     }
     req.market = market;
-    if (replace) {
-      if (!this.readOrderFields(session, msg, req, market)) return;
-    } else {
-      const side = msg.getChar(Tag.Side);
-      if (side !== 0x31 && side !== 0x32) {
-        this.badField(session, msg, Tag.Side, SessionRejectReason.ValueIncorrect, 'Side must be 1 or 2');
-        return;
-      }
-      req.side = side === 0x31 ? Side.BUY : Side.SELL;
-    }
+    const read = replace ? this.readOrderFields(session, msg, req, market) : this.readSide(session, msg, req);
+    if (!read) return;
     const { runtime, router } = this.edge;
-    let verdict: Verdict = runPipeline(req, runtime.pipeline, Date.now());
+    let verdict: Verdict = runPipeline(req, runtime.pipeline, session.receivedAtMs);
     if (verdict === PASS && !replace && req.target!.side !== req.side) {
       verdict = RejectCode.UNKNOWN_ORDER;
       req.detail = `order ${origClOrdId} is on the other side`;
@@ -374,7 +372,7 @@ export class FixConnection implements SessionApplication, OrderOwner {
       );
       return;
     }
-    let verdict: Verdict = runPipeline(req, this.edge.runtime.pipeline, Date.now());
+    let verdict: Verdict = runPipeline(req, this.edge.runtime.pipeline, session.receivedAtMs);
     if (verdict === PASS) verdict = this.edge.router.submitMassCancel(req, this);
     if (verdict !== PASS) {
       this.massCancelReport(
@@ -580,8 +578,7 @@ export class FixConnection implements SessionApplication, OrderOwner {
     enc.field(Tag.TimeInForce, TIF_CHAR[order.tif] ?? '1');
     enc.fieldDecimal(Tag.CumQty, order.filledLots * lot.units, lot.decimals);
     enc.fieldDecimal(Tag.LeavesQty, order.live ? order.leavesLots * lot.units : 0, lot.decimals);
-    if (order.filledLots > 0) enc.field(Tag.AvgPx, formatAverage(order, market));
-    else enc.field(Tag.AvgPx, 0);
+    enc.field(Tag.AvgPx, order.averagePriceText());
     enc.fieldUtcTimestamp(Tag.TransactTime, Date.now());
     return enc;
   }

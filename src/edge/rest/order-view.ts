@@ -1,7 +1,6 @@
 // An order as the REST API shows it (SPEC section 4, GET /api/v1/orders/{clOrdId}):
 // integer ticks and lots formatted back into the market's decimals.
 import { OrderType, Side, TimeInForce } from '../../pipeline/request.ts';
-import type { MarketView } from '../../state/firewall-model.ts';
 import { ORDER_STATUS_NAMES, type OrderRecord, OrderStatus } from '../../state/order-registry.ts';
 
 const TIF_NAMES: Record<number, string> = {
@@ -26,7 +25,8 @@ export interface OrderView {
   avgPrice: string | null;
 }
 
-export function orderView(order: OrderRecord, market: MarketView): OrderView {
+export function orderView(order: OrderRecord): OrderView {
+  const market = order.market;
   // Orders the venue has not acknowledged yet show as "new": they are live and counted.
   const status = order.status === OrderStatus.PENDING_NEW ? 'new' : ORDER_STATUS_NAMES[order.status];
   return {
@@ -41,17 +41,6 @@ export function orderView(order: OrderRecord, market: MarketView): OrderView {
     status,
     filledQty: market.lot.format(order.filledLots),
     leavesQty: market.lot.format(order.live ? order.leavesLots : 0),
-    avgPrice: order.filledLots > 0 ? formatAverage(order, market) : null,
+    avgPrice: order.filledLots > 0 ? order.averagePriceText() : null,
   };
-}
-
-/** The average fill price, exact to the tick's decimals plus four more, truncated. */
-export function formatAverage(order: OrderRecord, market: MarketView): string {
-  const extra = 4;
-  const scaled =
-    (BigInt(order.filledValue) * BigInt(market.tick.units) * 10n ** BigInt(extra)) / BigInt(order.filledLots);
-  const text = scaled.toString().padStart(market.tick.decimals + extra + 1, '0');
-  const cut = text.length - (market.tick.decimals + extra);
-  const fraction = text.slice(cut).replace(/0+$/, '');
-  return fraction === '' ? text.slice(0, cut) : `${text.slice(0, cut)}.${fraction}`;
 }

@@ -13,12 +13,13 @@ import { setPrice, setQuantity } from '../../pipeline/order-fields.ts';
 import { runPipeline } from '../../pipeline/pipeline.ts';
 import { PASS, RejectCode, type Verdict } from '../../pipeline/reject-codes.ts';
 import { Action, CL_ORD_ID, OrderRequest, OrderType, Side, TimeInForce } from '../../pipeline/request.ts';
+import { ipLimitKey } from '../../pipeline/throttle.ts';
 import type { EdgeContext } from '../edge-context.ts';
 import { type BodySchema, CANCEL_ALL_BODY, checkBody, NEW_ORDER_BODY } from './body-schema.ts';
 import { buildOpenApi } from './openapi.ts';
 import { orderView } from './order-view.ts';
 import { authenticateRest, type RestAuthResult } from './rest-authenticate.ts';
-import { RestCall } from './rest-call.ts';
+import { RestCall, type RestCallHooks } from './rest-call.ts';
 
 export type RouteName = 'placeOrder' | 'cancelOrder' | 'cancelAll' | 'getOrder' | 'limits';
 
@@ -96,6 +97,8 @@ interface RequestHead {
   signature: string;
   contentType: string;
   ip: string;
+  /** Rate-limit key of the address. */
+  ipKey: bigint;
 }
 
 export class RestApi {
@@ -124,24 +127,39 @@ export class RestApi {
     // Anything else under the API: a clear error, not uWS's empty 404.
     app.any('/api/*', (res, req) => {
       const known = REST_ROUTES.some((r) => matches(r.pattern, req.getUrl()));
-      const call = this.newCall(res, req.getHeader('accept'), utf8.decode(res.getRemoteAddressAsText()));
+      const ipKey = this.ipKey(utf8.decode(res.getRemoteAddressAsText()));
+      const call = this.newCall(res, req.getHeader('accept'), ipKey);
       call.failWithStatus(known ? 405 : 404, `no route ${req.getCaseSensitiveMethod()} ${req.getUrl()}`);
     });
   }
 
-  /** A call whose RateLimit headers show the caller's address until it authenticates (SPEC: on every response). */
-  /** Every refused request is logged with the requestId its error body carries. */
-  private readonly logReject = (call: RestCall, status: number, code: string, message: string) =>
-    this.edge.log.info(
-      { requestId: call.requestId, status, code, keyId: call.keyId, reason: message },
-      'rest reject',
-    );
+  private readonly hooks: RestCallHooks = {
+    logReject: (call, status, code, message) =>
+      this.edge.log.info(
+        { requestId: call.requestId, status, code, keyId: call.keyId, reason: message },
+        'rest reject',
+      ),
+    // IETF RateLimit headers of one policy: quota = burst, window = the time a full burst takes to refill.
+    rateLimitHeaders: (key, policy, name, ratePerSec) => {
+      const usage = this.edge.runtime.limiter.usage(key, policy);
+      const windowSec = Math.max(1, Math.ceil(usage.limit / ratePerSec));
+      return {
+        policy: `"${name}";q=${usage.limit};w=${windowSec}`,
+        state: `"${name}";r=${usage.remaining};t=${Math.ceil(usage.resetNs / 1e9)}`,
+      };
+    },
+  };
 
-  private newCall(res: HttpResponse, accept: string, ip: string): RestCall {
+  /** A call whose RateLimit headers describe the caller's address until it authenticates (SPEC: on every response). */
+  private newCall(res: HttpResponse, accept: string, ipKey: bigint): RestCall {
     const requestId = `${this.idPrefix}-${(this.nextRequestId++).toString(36)}`;
-    const call = new RestCall(res, requestId, accept.includes('application/msgpack'), this.logReject);
-    const perIp = this.edge.runtime.config.limits.perIp;
-    this.setRateLimit(call, this.ipKey(ip), this.edge.runtime.model.policies.perIp, 'ip', perIp.ratePerSec);
+    const call = new RestCall(res, requestId, accept.includes('application/msgpack'), this.hooks);
+    call.limitBy(
+      ipKey,
+      this.edge.runtime.model.policies.perIp,
+      'ip',
+      this.edge.runtime.config.limits.perIp.ratePerSec,
+    );
     return call;
   }
 
@@ -159,8 +177,10 @@ export class RestApi {
       signature: req.getHeader('x-pc-signature'),
       contentType: req.getHeader('content-type'),
       ip: utf8.decode(res.getRemoteAddressAsText()),
+      ipKey: 0n,
     };
-    const call = this.newCall(res, req.getHeader('accept'), head.ip);
+    head.ipKey = this.ipKey(head.ip);
+    const call = this.newCall(res, req.getHeader('accept'), head.ipKey);
     res.onAborted(() => {
       call.aborted = true;
     });
@@ -186,6 +206,12 @@ export class RestApi {
       const bytes = new Uint8Array(chunk);
       if (length + bytes.length > maxBytes) {
         call.fail(RejectCode.PAYLOAD_TOO_LARGE, `the body exceeds ${maxBytes} bytes`, 0, true);
+        return;
+      }
+      // A body in one chunk (the usual case) is handled in place: processing up to the
+      // forward is synchronous and copies what it keeps, so nothing outlives the chunk.
+      if (isLast && body === null) {
+        this.process(call, head, bytes);
         return;
       }
       // The chunk is neutered when this callback returns: copy it.
@@ -224,7 +250,7 @@ export class RestApi {
     );
     const req = this.req.reset();
     req.ip = head.ip;
-    req.ipLimitKey = this.ipKey(head.ip);
+    req.ipLimitKey = head.ipKey;
     if (auth.verdict !== PASS) {
       // The call already shows the address's RateLimit headers (newCall).
       call.fail(auth.verdict, '');
@@ -267,13 +293,7 @@ export class RestApi {
       const allowed = authorize(req, now);
       if (allowed !== PASS) verdict = allowed;
     }
-    this.setRateLimit(
-      call,
-      key.account.limitKey,
-      key.account.orderPolicy,
-      'account',
-      key.account.ordersPerSec,
-    );
+    call.limitBy(key.account.limitKey, key.account.orderPolicy, 'account', key.account.ordersPerSec);
     if (verdict !== PASS) {
       call.fail(verdict, req.detail, req.retryAfterNs);
       return;
@@ -281,7 +301,7 @@ export class RestApi {
     const router = this.edge.router;
     switch (head.route.name) {
       case 'placeOrder':
-        verdict = router.submitNewOrder(req, call);
+        verdict = router.submitNewOrder(req, call, now);
         break;
       case 'cancelOrder':
         verdict = router.submitCancel(req, call);
@@ -291,8 +311,7 @@ export class RestApi {
         break;
       case 'getOrder': {
         const order = runtime.orders.find(key.account.index, req.origClOrdId, now);
-        const market = order ? model.markets.get(order.market.symbol) : undefined;
-        if (order && market) call.ok(200, orderView(order, market));
+        if (order) call.ok(200, orderView(order));
         else call.fail(RejectCode.UNKNOWN_ORDER, `no order ${req.origClOrdId}`);
         return;
       }
@@ -303,7 +322,7 @@ export class RestApi {
     if (verdict !== PASS) call.fail(verdict, '');
   }
 
-  /** Decodes and validates a body by content type; undefined after answering 400. */
+  /** Decodes and validates a body by content type: its fields, or what is wrong with it (400). */
   private decodeBody(
     body: Uint8Array,
     contentType: string,
@@ -418,21 +437,11 @@ export class RestApi {
     };
   }
 
-  /** IETF RateLimit headers of one policy: quota = burst, window = the time a full burst takes to refill. */
-  private setRateLimit(call: RestCall, key: bigint, policy: number, name: string, ratePerSec: number): void {
-    const usage = this.edge.runtime.limiter.usage(key, policy);
-    const windowSec = Math.max(1, Math.ceil(usage.limit / ratePerSec));
-    call.rateLimit = {
-      policy: `"${name}";q=${usage.limit};w=${windowSec}`,
-      state: `"${name}";r=${usage.remaining};t=${Math.ceil(usage.resetNs / 1e9)}`,
-    };
-  }
-
   private ipKey(ip: string): bigint {
     let key = this.ipKeys.get(ip);
     if (key === undefined) {
       if (this.ipKeys.size >= 65_536) this.ipKeys.clear();
-      key = this.edge.runtime.limiter.keyOf(`ip:${ip}`);
+      key = ipLimitKey(this.edge.runtime.limiter, ip);
       this.ipKeys.set(ip, key);
     }
     return key;

@@ -9,31 +9,58 @@ import type { OrderRecord } from '../../state/order-registry.ts';
 import type { RateLimitHeaders, ReplyTarget } from './rest-reply.ts';
 import { reply, replyError } from './rest-reply.ts';
 
+/** What a call needs from its API, shared by all calls (no closure per request). */
+export interface RestCallHooks {
+  /** Logs a refused request with the requestId its error body carries. */
+  logReject(call: RestCall, status: number, code: string, message: string): void;
+  /** The RateLimit headers of one policy for one rate-limit key, as they stand now. */
+  rateLimitHeaders(key: bigint, policy: number, name: string, ratePerSec: number): RateLimitHeaders;
+}
+
 export class RestCall implements ReplyTarget, OrderOwner {
   aborted = false;
   done = false;
-  rateLimit: RateLimitHeaders | null = null;
   /** Key id once authenticated, for the log line. */
   keyId = '';
+  // The policy the RateLimit headers describe: the address's until the caller
+  // authenticates, then the account's. Only recorded here; the headers are built
+  // once, when the response is written.
+  private limitKey = 0n;
+  private limitPolicy = -1;
+  private limitName = '';
+  private limitRatePerSec = 0;
 
   constructor(
     readonly res: HttpResponse,
     readonly requestId: string,
     readonly msgpack: boolean,
-    readonly onError: (call: RestCall, status: number, code: string, message: string) => void,
+    private readonly hooks: RestCallHooks,
   ) {}
+
+  /** Which policy the response's RateLimit headers describe. */
+  limitBy(key: bigint, policy: number, name: string, ratePerSec: number): void {
+    this.limitKey = key;
+    this.limitPolicy = policy;
+    this.limitName = name;
+    this.limitRatePerSec = ratePerSec;
+  }
+
+  rateLimitHeaders(): RateLimitHeaders | null {
+    if (this.limitPolicy < 0) return null;
+    return this.hooks.rateLimitHeaders(this.limitKey, this.limitPolicy, this.limitName, this.limitRatePerSec);
+  }
 
   fail(code: RejectCodeValue, message: string, retryAfterNs = 0, closeConnection = false): void {
     if (this.done || this.aborted) return;
     const status = replyError(this, code, message, retryAfterNs, closeConnection);
-    this.onError(this, status, rejectInfo(code).code, message);
+    this.hooks.logReject(this, status, rejectInfo(code).code, message);
   }
 
   /** An INVALID_REQUEST with an HTTP status of its own (404 no such route, 405 wrong method). */
   failWithStatus(status: number, message: string): void {
     if (this.done || this.aborted) return;
     reply(this, status, { error: { code: 'INVALID_REQUEST', message, requestId: this.requestId } });
-    this.onError(this, status, 'INVALID_REQUEST', message);
+    this.hooks.logReject(this, status, 'INVALID_REQUEST', message);
   }
 
   ok(status: number, body: unknown): void {

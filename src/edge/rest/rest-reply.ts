@@ -35,7 +35,8 @@ export interface ReplyTarget {
   readonly requestId: string;
   /** The client asked for msgpack (Accept: application/msgpack). */
   readonly msgpack: boolean;
-  rateLimit: RateLimitHeaders | null;
+  /** The RateLimit headers, computed when the response is written (once per response). */
+  rateLimitHeaders(): RateLimitHeaders | null;
   aborted: boolean;
   done: boolean;
 }
@@ -51,14 +52,15 @@ export function reply(
   if (target.aborted || target.done) return;
   target.done = true;
   const payload = target.msgpack ? pack(body) : JSON.stringify(body);
+  const rateLimit = target.rateLimitHeaders();
   target.res.cork(() => {
     const res = target.res;
     res.writeStatus(STATUS_TEXT[status] ?? `${status} Status`);
     res.writeHeader('Content-Type', target.msgpack ? 'application/msgpack' : 'application/json');
     res.writeHeader('X-Request-Id', target.requestId);
-    if (target.rateLimit) {
-      res.writeHeader('RateLimit-Policy', target.rateLimit.policy);
-      res.writeHeader('RateLimit', target.rateLimit.state);
+    if (rateLimit) {
+      res.writeHeader('RateLimit-Policy', rateLimit.policy);
+      res.writeHeader('RateLimit', rateLimit.state);
     }
     if (extraHeaders) for (const name in extraHeaders) res.writeHeader(name, extraHeaders[name]!);
     res.end(payload, closeConnection);
