@@ -9,6 +9,7 @@
 // for `retentionMs`.
 import { Side, type SideValue } from '../pipeline/request.ts';
 import { formatUnits } from './decimal.ts';
+import { FinishedOrders } from './finished-orders.ts';
 import type { MarketState } from './markets.ts';
 import type { SharedTables } from './shared-tables.ts';
 
@@ -101,18 +102,8 @@ export class OrderRecord {
 
 class AccountOrders {
   readonly live = new Map<string, OrderRecord>();
-  /** Finished orders and replaced-away clOrdIds, by clOrdId. */
-  readonly finished = new Map<string, OrderRecord>();
-  /** The same entries in the order they finished, with when: a queue pruned from its head. */
-  readonly retiredIds: string[] = [];
-  readonly retiredAt: number[] = [];
-  retiredHead = 0;
-
-  retire(clOrdId: string, record: OrderRecord, nowMs: number): void {
-    this.finished.set(clOrdId, record);
-    this.retiredIds.push(clOrdId);
-    this.retiredAt.push(nowMs);
-  }
+  /** Finished orders and replaced-away clOrdIds, by clOrdId, for the retention window. */
+  readonly finished = new FinishedOrders<OrderRecord>();
 }
 
 export class OrderRegistry {
@@ -138,11 +129,9 @@ export class OrderRegistry {
     const orders = this.accounts[accountIndex];
     if (!orders) return false;
     if (orders.live.has(clOrdId)) return true;
-    // Expired entries are pruned when orders finish (off the order's path); only a hit
-    // needs a prune here, to tell a recent clOrdId from one past its retention.
-    if (!orders.finished.has(clOrdId)) return false;
-    this.prune(orders, nowMs);
-    return orders.finished.has(clOrdId);
+    // Expired entries are forgotten when orders finish (off the order's path); one
+    // not yet forgotten is told apart by its time.
+    return nowMs - orders.finished.finishedAt(clOrdId) < this.retentionMs;
   }
 
   findLive(accountIndex: number, clOrdId: string): OrderRecord | undefined {
@@ -155,7 +144,7 @@ export class OrderRegistry {
     if (!orders) return undefined;
     const live = orders.live.get(clOrdId);
     if (live) return live;
-    this.prune(orders, nowMs);
+    if (!(nowMs - orders.finished.finishedAt(clOrdId) < this.retentionMs)) return undefined;
     const finished = orders.finished.get(clOrdId);
     // A replaced-away clOrdId maps to the order under its new clOrdId; it is not that order's name now.
     return finished && finished.clOrdId === clOrdId ? finished : undefined;
@@ -277,7 +266,7 @@ export class OrderRegistry {
     if (clOrdId !== record.clOrdId) {
       orders.live.delete(record.clOrdId);
       this.prune(orders, nowMs);
-      orders.retire(record.clOrdId, record, nowMs); // the old clOrdId stays taken
+      orders.finished.add(record.clOrdId, record, nowMs); // the old clOrdId stays taken
       record.clOrdId = clOrdId;
       orders.live.set(clOrdId, record);
     }
@@ -311,28 +300,11 @@ export class OrderRegistry {
     // Keeping the id map to live orders keeps it small and in cache.
     this.byOrderId.delete(record.orderId);
     this.prune(orders, nowMs);
-    orders.retire(record.clOrdId, record, nowMs);
+    orders.finished.add(record.clOrdId, record, nowMs);
   }
 
-  /**
-   * Forgets finished orders older than the retention window. Walks the queue
-   * from its head without an iterator, so a check that prunes nothing
-   * allocates nothing.
-   */
+  /** Forgets finished orders past the retention window. */
   private prune(orders: AccountOrders, nowMs: number): void {
-    const ids = orders.retiredIds;
-    const times = orders.retiredAt;
-    let head = orders.retiredHead;
-    while (head < ids.length && nowMs - times[head]! >= this.retentionMs) {
-      const clOrdId = ids[head]!;
-      orders.finished.delete(clOrdId);
-      head++;
-    }
-    if (head > 1024 && head * 2 > ids.length) {
-      ids.splice(0, head);
-      times.splice(0, head);
-      head = 0;
-    }
-    orders.retiredHead = head;
+    orders.finished.forgetThrough(nowMs - this.retentionMs);
   }
 }
