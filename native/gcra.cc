@@ -408,6 +408,39 @@ napi_value Check(napi_env env, napi_callback_info info) {
   return Number(env, table->Check(key, static_cast<uint32_t>(policyId), static_cast<int64_t>(cost), nowNs));
 }
 
+// gcraCheckEach(handle, cost, key1, policy1, key2, policy2[, key3, policy3]) -> 0 | wait ns | Infinity | -1
+// The checks of one request in one call, on one clock reading: each pair in turn,
+// stopping at the first that refuses (later keys are not charged), exactly as
+// calling gcraCheck for each would. A trailing pair whose key is undefined is skipped.
+napi_value CheckEach(napi_env env, napi_callback_info info) {
+  constexpr size_t kMaxPairs = 3;
+  size_t argc = 2 + 2 * kMaxPairs;
+  napi_value argv[2 + 2 * kMaxPairs];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  // argc comes back as the number of arguments passed, which may exceed argv's room.
+  if (argc < 4 || argc > 2 + 2 * kMaxPairs || argc % 2 != 0)
+    return ThrowType(env, "gcraCheckEach(handle, cost, key, policyId, ...) takes one to three pairs");
+  GcraTable* table = TableOf(env, argv[0]);
+  if (table == nullptr) return ThrowType(env, "handle is not an attached table");
+  double cost;
+  if (!ReadDouble(env, argv[1], &cost)) return ThrowType(env, "cost must be a number");
+  if (!(cost >= 0) || cost != std::floor(cost) || cost > 4294967296.0) return Number(env, -1);
+  const int64_t nowNs = GcraTable::MonotonicNs();
+  for (size_t i = 2; i < argc; i += 2) {
+    napi_valuetype kind;
+    napi_typeof(env, argv[i], &kind);
+    if (kind == napi_undefined) break;
+    uint64_t key;
+    int32_t policyId;
+    if (!ReadKey(env, argv[i], &key)) return ThrowType(env, "key must be a bigint or a safe non-negative integer");
+    if (!ReadInt32(env, argv[i + 1], &policyId)) return ThrowType(env, "policyId must be a number");
+    if (policyId < 0) return Number(env, -1);
+    double wait = table->Check(key, static_cast<uint32_t>(policyId), static_cast<int64_t>(cost), nowNs);
+    if (wait != 0) return Number(env, wait);
+  }
+  return Number(env, 0);
+}
+
 // gcraDebtNs(handle, key, policyId, nowNs?) -> ns of debt, -1 for an unknown policy
 napi_value DebtNs(napi_env env, napi_callback_info info) {
   size_t argc = 4;
@@ -473,6 +506,7 @@ void InitGcra(Napi::Env env, Napi::Object exports) {
   Define(env, exports, "gcraReservePolicy", ReservePolicy);
   Define(env, exports, "gcraSetPolicy", SetPolicy);
   Define(env, exports, "gcraCheck", Check);
+  Define(env, exports, "gcraCheckEach", CheckEach);
   Define(env, exports, "gcraDebtNs", DebtNs);
   Define(env, exports, "gcraKeyOf", KeyOf);
   Define(env, exports, "gcraStats", Stats);

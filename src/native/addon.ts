@@ -32,6 +32,16 @@ export interface NativeAddon {
   gcraReservePolicy(handle: number): number;
   gcraSetPolicy(handle: number, policyId: number, ratePerSec: number, burst: number): boolean;
   gcraCheck(handle: number, key: bigint | number, policyId: number, cost: number, nowNs?: number): number;
+  gcraCheckEach(
+    handle: number,
+    cost: number,
+    key1: bigint | number,
+    policy1: number,
+    key2: bigint | number,
+    policy2: number,
+    key3?: bigint | number,
+    policy3?: number,
+  ): number;
   gcraDebtNs(handle: number, key: bigint | number, policyId: number, nowNs?: number): number;
   gcraKeyOf(handle: number, text: string): bigint;
   gcraStats(handle: number): [usedCells: number, fullRejects: number, reclaims: number];

@@ -121,6 +121,26 @@ export class RateLimiter {
     return wait;
   }
 
+  /**
+   * The checks one request makes, in one native call on one clock reading: each
+   * (key, policy) pair in turn, stopping at the first that refuses (the keys after it
+   * are not charged), exactly as calling check() for each. Omit the third pair to
+   * check two. Returns 0 when every one admitted, else the refusing check's wait.
+   */
+  checkEach(
+    cost: number,
+    key1: bigint | number,
+    policy1: number,
+    key2: bigint | number,
+    policy2: number,
+    key3?: bigint | number,
+    policy3?: number,
+  ): number {
+    const wait = addon.gcraCheckEach(this.handle, cost, key1, policy1, key2, policy2, key3, policy3);
+    if (wait < 0) throw new RangeError(`unknown rate-limit policy or invalid cost ${cost}`);
+    return wait;
+  }
+
   /** The key's current debt in nanoseconds (0 when it could take a full burst). */
   debtNs(key: bigint | number, policyId: number, nowNs?: number): number {
     const debt = addon.gcraDebtNs(this.handle, key, policyId, nowNs);

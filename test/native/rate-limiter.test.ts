@@ -338,4 +338,33 @@ describe('attach and arguments', () => {
     const wait = limiter.check(1n, policy);
     assert.ok(wait > 0.9 * SEC && wait <= SEC, `wait ${wait}`);
   });
+
+  test('checkEach charges each pair in turn and stops at the first refusal, like check() one by one', async () => {
+    const limiter = RateLimiter.create({ capacity: 64 });
+    const loose = limiter.addPolicy({ ratePerSec: 1, burst: 3 });
+    const tight = limiter.addPolicy({ ratePerSec: 1, burst: 1 });
+    // Three keys, the middle one tight: the first call passes all three.
+    assert.equal(limiter.checkEach(1, 1n, loose, 2n, tight, 3n, loose), 0);
+    // The second is refused at key 2: key 1 was charged, key 3 was not.
+    const wait = limiter.checkEach(1, 1n, loose, 2n, tight, 3n, loose);
+    assert.ok(wait > 0.9 * SEC && wait <= SEC, `wait ${wait}`);
+    assert.ok(limiter.debtNs(1n, loose) > 1.9 * SEC, 'key 1 charged twice');
+    assert.ok(limiter.debtNs(3n, loose) <= SEC, 'key 3 charged once');
+    // Two pairs, or a third pair left undefined, check two keys.
+    assert.equal(limiter.checkEach(1, 4n, loose, 5n, loose), 0);
+    assert.equal(limiter.checkEach(1, 4n, loose, 5n, loose, undefined, undefined), 0);
+    assert.ok(limiter.debtNs(4n, loose) > 1.9 * SEC && limiter.debtNs(5n, loose) > 1.9 * SEC);
+    // A cost above a burst is never admitted; bad arguments are refused.
+    assert.equal(limiter.checkEach(2, 6n, loose, 7n, tight), Number.POSITIVE_INFINITY);
+    assert.throws(() => limiter.checkEach(1, 1n, 999, 2n, loose), RangeError);
+    assert.throws(() => limiter.checkEach(1.5, 1n, loose, 2n, loose), RangeError);
+    assert.throws(() => limiter.checkEach(1, -1, loose, 2n, loose), TypeError);
+    const raw = (limiter as unknown as { handle: number }).handle;
+    const { addon } = await import('../../src/native/addon.ts');
+    assert.throws(() => (addon.gcraCheckEach as (...a: unknown[]) => number)(raw, 1, 1n, loose, 2n), TypeError);
+    assert.throws(
+      () => (addon.gcraCheckEach as (...a: unknown[]) => number)(raw, 1, 1n, loose, 2n, loose, 3n, loose, 4n, loose),
+      TypeError,
+    );
+  });
 });
