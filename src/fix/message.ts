@@ -15,16 +15,20 @@ const latin1Slice = (Buffer.prototype as unknown as { latin1Slice: (start: numbe
 const MINUS = 0x2d;
 const ZERO = 0x30;
 
+/** Slot entries are stamp | index: a 16-bit message stamp above a 16-bit field index. */
+const STAMP_SHIFT = 16;
+const INDEX_MASK = 0xffff;
+/** Stamps run 1..MAX_STAMP (positive as Int32); then the slots are cleared and they restart. */
+const MAX_STAMP = 0x7fff;
+
 export class FixMessage {
   readonly maxFields: number;
-  private readonly tags: Int32Array;
-  private readonly starts: Int32Array;
-  private readonly ends: Int32Array;
-  // Direct index: slot[tag] is the field's position if slotGeneration[tag] is the
-  // current generation. Bumping the generation empties the table in O(1).
-  private readonly slot: Uint16Array;
-  private readonly slotGeneration: Uint32Array;
-  private generation = 0;
+  // Per field, in message order: tag, value start, value end (one array, one cache line per 5 fields).
+  private readonly fields: Int32Array;
+  // Direct index for tags below DIRECT_TAGS: slots[tag] is (stamp << 16) | field index when
+  // the tag was seen in the current message. Moving to a new stamp empties it in O(1).
+  private readonly slots: Int32Array;
+  private stamp = 0;
   private bytes: Uint8Array = EMPTY;
   private count = 0;
   private errorCode: ParseErrorValue | 0 = 0;
@@ -33,15 +37,12 @@ export class FixMessage {
   private frameEndValue = -1;
 
   constructor(maxFields = 64) {
-    if (!Number.isInteger(maxFields) || maxFields < 4 || maxFields > 0xffff) {
+    if (!Number.isInteger(maxFields) || maxFields < 4 || maxFields > INDEX_MASK) {
       throw new RangeError(`maxFields must be an integer in 4..65535, got ${maxFields}`);
     }
     this.maxFields = maxFields;
-    this.tags = new Int32Array(maxFields);
-    this.starts = new Int32Array(maxFields);
-    this.ends = new Int32Array(maxFields);
-    this.slot = new Uint16Array(DIRECT_TAGS);
-    this.slotGeneration = new Uint32Array(DIRECT_TAGS);
+    this.fields = new Int32Array(maxFields * 3);
+    this.slots = new Int32Array(DIRECT_TAGS);
   }
 
   /** The frame the values point into. */
@@ -85,26 +86,30 @@ export class FixMessage {
     this.errorTagValue = 0;
     this.errorOffsetValue = 0;
     this.frameEndValue = -1;
-    this.generation = (this.generation + 1) >>> 0;
-    if (this.generation === 0) {
-      // Wrapped after 2^32 messages: clear so no stale slot looks current.
-      this.slotGeneration.fill(0);
-      this.generation = 1;
+    if (this.stamp === MAX_STAMP) {
+      // Stamps wrapped: clear so that no stale slot looks current.
+      this.slots.fill(0);
+      this.stamp = 0;
     }
+    this.stamp++;
   }
 
   /** Records a field (parser only); says why not if the tag repeats or there is no room. */
   add(tag: number, start: number, end: number): 0 | 'duplicate' | 'full' {
-    if (this.indexOf(tag) >= 0) return 'duplicate';
     const i = this.count;
-    if (i === this.maxFields) return 'full';
-    this.tags[i] = tag;
-    this.starts[i] = start;
-    this.ends[i] = end;
     if (tag < DIRECT_TAGS) {
-      this.slot[tag] = i;
-      this.slotGeneration[tag] = this.generation;
+      const stamp = this.stamp << STAMP_SHIFT;
+      if ((this.slots[tag]! & ~INDEX_MASK) === stamp) return 'duplicate';
+      if (i === this.maxFields) return 'full';
+      this.slots[tag] = stamp | i;
+    } else {
+      if (this.indexOf(tag) >= 0) return 'duplicate';
+      if (i === this.maxFields) return 'full';
     }
+    const at = i * 3;
+    this.fields[at] = tag;
+    this.fields[at + 1] = start;
+    this.fields[at + 2] = end;
     this.count = i + 1;
     return 0;
   }
@@ -127,9 +132,11 @@ export class FixMessage {
   /** Position of the tag's field (0-based, in message order), or -1. */
   indexOf(tag: number): number {
     if (tag < DIRECT_TAGS) {
-      return tag >= 0 && this.slotGeneration[tag] === this.generation ? this.slot[tag]! : -1;
+      if (tag < 0) return -1;
+      const entry = this.slots[tag]!;
+      return (entry & ~INDEX_MASK) === this.stamp << STAMP_SHIFT ? entry & INDEX_MASK : -1;
     }
-    for (let i = 0; i < this.count; i++) if (this.tags[i] === tag) return i;
+    for (let i = 0; i < this.count; i++) if (this.fields[i * 3] === tag) return i;
     return -1;
   }
 
@@ -138,27 +145,27 @@ export class FixMessage {
   }
 
   tagAt(index: number): number {
-    return this.tags[index]!;
+    return this.fields[index * 3]!;
   }
 
   valueStartAt(index: number): number {
-    return this.starts[index]!;
+    return this.fields[index * 3 + 1]!;
   }
 
   valueEndAt(index: number): number {
-    return this.ends[index]!;
+    return this.fields[index * 3 + 2]!;
   }
 
   /** Offset of the tag's value in `buffer`, or -1 if absent (e.g. for parseDecimal). */
   valueStart(tag: number): number {
     const i = this.indexOf(tag);
-    return i < 0 ? -1 : this.starts[i]!;
+    return i < 0 ? -1 : this.fields[i * 3 + 1]!;
   }
 
   /** Offset just after the tag's value in `buffer`, or -1 if absent. */
   valueEnd(tag: number): number {
     const i = this.indexOf(tag);
-    return i < 0 ? -1 : this.ends[i]!;
+    return i < 0 ? -1 : this.fields[i * 3 + 2]!;
   }
 
   /**
@@ -169,8 +176,8 @@ export class FixMessage {
     const i = this.indexOf(tag);
     if (i < 0) return Number.NaN;
     const buf = this.bytes;
-    const end = this.ends[i]!;
-    let p = this.starts[i]!;
+    const end = this.fields[i * 3 + 2]!;
+    let p = this.fields[i * 3 + 1]!;
     const negative = buf[p] === MINUS;
     if (negative) p++;
     if (p === end) return Number.NaN;
@@ -188,16 +195,16 @@ export class FixMessage {
   getChar(tag: number): number {
     const i = this.indexOf(tag);
     if (i < 0) return -1;
-    const start = this.starts[i]!;
-    return this.ends[i]! - start === 1 ? this.bytes[start]! : -1;
+    const start = this.fields[i * 3 + 1]!;
+    return this.fields[i * 3 + 2]! - start === 1 ? this.bytes[start]! : -1;
   }
 
   /** Whether the value is exactly `ascii` (e.g. a session's SenderCompID, encoded once). */
   equals(tag: number, ascii: Uint8Array): boolean {
     const i = this.indexOf(tag);
     if (i < 0) return false;
-    const start = this.starts[i]!;
-    if (this.ends[i]! - start !== ascii.length) return false;
+    const start = this.fields[i * 3 + 1]!;
+    if (this.fields[i * 3 + 2]! - start !== ascii.length) return false;
     const buf = this.bytes;
     for (let k = 0; k < ascii.length; k++) if (buf[start + k] !== ascii[k]) return false;
     return true;
@@ -206,7 +213,7 @@ export class FixMessage {
   /** Unix ms of a UTCTimestamp value, or NaN if absent or not a valid one. */
   getUtcTimestampMs(tag: number): number {
     const i = this.indexOf(tag);
-    return i < 0 ? Number.NaN : parseUtcTimestamp(this.bytes, this.starts[i]!, this.ends[i]!);
+    return i < 0 ? Number.NaN : parseUtcTimestamp(this.bytes, this.fields[i * 3 + 1]!, this.fields[i * 3 + 2]!);
   }
 
   /** The value with one character per byte (latin1), or undefined if absent. Allocates. */
@@ -214,8 +221,8 @@ export class FixMessage {
     const i = this.indexOf(tag);
     if (i < 0) return undefined;
     const buf = this.bytes;
-    const start = this.starts[i]!;
-    const end = this.ends[i]!;
+    const start = this.fields[i * 3 + 1]!;
+    const end = this.fields[i * 3 + 2]!;
     // Buffer's native latin1 slice accepts any Uint8Array and builds a flat one-byte string.
     return latin1Slice.call(buf, start, end);
   }
@@ -228,8 +235,8 @@ export class FixMessage {
     const i = this.indexOf(tag);
     if (i < 0) return undefined;
     const buf = this.bytes;
-    const end = this.ends[i]!;
-    for (let p = this.starts[i]!; p < end; p++) {
+    const end = this.fields[i * 3 + 2]!;
+    for (let p = this.fields[i * 3 + 1]!; p < end; p++) {
       const c = buf[p]!;
       if (c < 0x20 || c > 0x7e) return undefined;
     }

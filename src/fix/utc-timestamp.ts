@@ -34,6 +34,13 @@ function digits(buf: Uint8Array, at: number, count: number): number {
   return value;
 }
 
+/** The two ASCII digits at `at` as a number, or -1: one compare for both (d | 9 - d is negative unless 0..9). */
+function twoDigits(buf: Uint8Array, at: number): number {
+  const a = buf[at]! - ZERO;
+  const b = buf[at + 1]! - ZERO;
+  return (a | (9 - a) | b | (9 - b)) < 0 ? -1 : a * 10 + b;
+}
+
 // SendingTime and TransactTime nearly always fall on the day of the previous
 // message: the last date's day number is kept, so only the time is computed.
 let cachedDate = -1;
@@ -60,19 +67,24 @@ export function parseUtcTimestamp(buf: Uint8Array, start: number, end: number): 
   const length = end - start;
   if (length !== 17 && length !== 21 && length !== 24 && length !== 27) return Number.NaN;
   if (buf[start + 8] !== 0x2d || buf[start + 11] !== 0x3a || buf[start + 14] !== 0x3a) return Number.NaN;
-  const date = digits(buf, start, 8);
-  const hour = digits(buf, start + 9, 2);
-  const minute = digits(buf, start + 12, 2);
-  const second = digits(buf, start + 15, 2);
-  if (date < 0 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) {
-    return Number.NaN;
-  }
+  const century = twoDigits(buf, start);
+  const year = twoDigits(buf, start + 2);
+  const month = twoDigits(buf, start + 4);
+  const day = twoDigits(buf, start + 6);
+  const hour = twoDigits(buf, start + 9);
+  const minute = twoDigits(buf, start + 12);
+  const second = twoDigits(buf, start + 15);
+  if ((century | year | month | day | hour | minute | second) < 0) return Number.NaN;
+  if (hour > 23 || minute > 59 || second > 60) return Number.NaN;
+  const date = ((century * 100 + year) * 100 + month) * 100 + day;
   const days = daysOfDate(date);
   if (Number.isNaN(days)) return Number.NaN;
   let millis = 0;
   if (length > 17) {
     if (buf[start + 17] !== 0x2e) return Number.NaN;
-    millis = digits(buf, start + 18, 3);
+    const tenths = buf[start + 18]! - ZERO;
+    const hundredths = twoDigits(buf, start + 19);
+    millis = (tenths | (9 - tenths) | hundredths) < 0 ? -1 : tenths * 100 + hundredths;
     // The digits beyond the millisecond are validated, then dropped.
     if (millis < 0 || digits(buf, start + 21, length - 21) < 0) return Number.NaN;
   }
