@@ -29,6 +29,7 @@ import type { OrderOwner, PendingRequest } from '../../routing/order-owner.ts';
 import type { MarketState } from '../../state/markets.ts';
 import { type OrderRecord, OrderStatus } from '../../state/order-registry.ts';
 import type { EdgeContext } from '../edge-context.ts';
+import { MarketLookup } from './market-lookup.ts';
 
 const NEW_ORDER_FIELDS = [
   Tag.ClOrdID,
@@ -67,6 +68,7 @@ let nextExecId = 1;
 export class FixConnection implements SessionApplication, OrderOwner {
   private session: FixSession | null = null;
   private readonly req = new OrderRequest();
+  private readonly markets = new MarketLookup();
   private rateLimitedThisSecond = 0;
   private rateLimitSecond = 0;
   /** MsgSeqNum of the message being handled. */
@@ -272,7 +274,8 @@ export class FixConnection implements SessionApplication, OrderOwner {
   private onNewOrder(session: FixSession, msg: FixMessage): void {
     const req = this.beginRequest(session, msg, NEW_ORDER_FIELDS, Action.NEW_ORDER);
     if (req === null) return;
-    req.symbol = msg.getString(Tag.Symbol)!;
+    const market = this.markets.find(msg, this.edge.runtime.model.markets, Tag.Symbol);
+    req.symbol = market?.symbol ?? msg.getString(Tag.Symbol)!;
     const execInst = msg.has(Tag.ExecInst) ? msg.getString(Tag.ExecInst) : undefined;
     if (execInst !== undefined && execInst !== '6') {
       this.badField(
@@ -285,7 +288,6 @@ export class FixConnection implements SessionApplication, OrderOwner {
       return;
     }
     req.postOnly = execInst === '6';
-    const market = this.edge.runtime.model.markets.get(req.symbol);
     if (market === undefined) {
       this.rejectNewOrder(session, msg, req, RejectCode.UNKNOWN_SYMBOL, `no market ${req.symbol}`);
       return;
@@ -313,8 +315,8 @@ export class FixConnection implements SessionApplication, OrderOwner {
     const origClOrdId = this.readClOrdId(session, msg, Tag.OrigClOrdID);
     if (origClOrdId === null) return;
     req.origClOrdId = origClOrdId;
-    req.symbol = msg.getString(Tag.Symbol)!;
-    const market = this.edge.runtime.model.markets.get(req.symbol);
+    const market = this.markets.find(msg, this.edge.runtime.model.markets, Tag.Symbol);
+    req.symbol = market?.symbol ?? msg.getString(Tag.Symbol)!;
     if (market === undefined) {
       this.cancelRejectNow(session, req, replace, RejectCode.UNKNOWN_ORDER, `no market ${req.symbol}`);
       return;
