@@ -213,7 +213,9 @@ export class FixMessage {
   /** Unix ms of a UTCTimestamp value, or NaN if absent or not a valid one. */
   getUtcTimestampMs(tag: number): number {
     const i = this.indexOf(tag);
-    return i < 0 ? Number.NaN : parseUtcTimestamp(this.bytes, this.fields[i * 3 + 1]!, this.fields[i * 3 + 2]!);
+    return i < 0
+      ? Number.NaN
+      : parseUtcTimestamp(this.bytes, this.fields[i * 3 + 1]!, this.fields[i * 3 + 2]!);
   }
 
   /** The value with one character per byte (latin1), or undefined if absent. Allocates. */

@@ -311,12 +311,12 @@ export class FixSession {
     return this.nextInSeq;
   }
 
-  /** Why the session ended, or null while it lives. */
   /** When the message being handled arrived (Unix ms, from the session's clock): one clock read per message. */
   get receivedAtMs(): number {
     return this.lastReceivedMs;
   }
 
+  /** Why the session ended, or null while it lives. */
   get endReason(): string | null {
     return this.endReasonValue;
   }

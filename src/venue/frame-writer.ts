@@ -52,7 +52,11 @@ export class FrameWriter {
   flush(): boolean {
     if (this.end === this.start) return true;
     // A plain Uint8Array view costs half of Buffer#subarray's, and sockets take either.
-    const region = new Uint8Array(this.chunk.buffer, this.chunk.byteOffset + this.start, this.end - this.start);
+    const region = new Uint8Array(
+      this.chunk.buffer,
+      this.chunk.byteOffset + this.start,
+      this.end - this.start,
+    );
     this.start = this.end;
     return this.out.write(region);
   }

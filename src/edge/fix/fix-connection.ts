@@ -23,7 +23,14 @@ import {
   rejectInfo,
   type Verdict,
 } from '../../pipeline/reject-codes.ts';
-import { Action, CL_ORD_ID, OrderRequest, OrderType, Side, TimeInForce } from '../../pipeline/request.ts';
+import {
+  Action,
+  isClOrdIdBytes,
+  OrderRequest,
+  OrderType,
+  Side,
+  TimeInForce,
+} from '../../pipeline/request.ts';
 import { ipLimitKey } from '../../pipeline/throttle.ts';
 import type { OrderOwner, PendingRequest } from '../../routing/order-owner.ts';
 import type { MarketState } from '../../state/markets.ts';
@@ -259,8 +266,7 @@ export class FixConnection implements SessionApplication, OrderOwner {
   }
 
   private readClOrdId(session: FixSession, msg: FixMessage, tag: number): string | null {
-    const text = msg.getString(tag)!;
-    if (CL_ORD_ID.test(text)) return text;
+    if (isClOrdIdBytes(msg.buffer, msg.valueStart(tag), msg.valueEnd(tag))) return msg.getString(tag)!;
     this.badField(
       session,
       msg,
