@@ -36,7 +36,7 @@ import type { OrderOwner, PendingRequest } from '../../routing/order-owner.ts';
 import type { MarketState } from '../../state/markets.ts';
 import { type OrderRecord, OrderStatus } from '../../state/order-registry.ts';
 import type { EdgeContext } from '../edge-context.ts';
-import { MarketLookup } from './market-lookup.ts';
+import { MarketLookup } from '../market-lookup.ts';
 
 const NEW_ORDER_FIELDS = [
   Tag.ClOrdID,
@@ -265,6 +265,12 @@ export class FixConnection implements SessionApplication, OrderOwner {
     return true;
   }
 
+  /** The market of the message's Symbol (55), which is present. */
+  private findMarket(msg: FixMessage): MarketState | undefined {
+    const start = msg.valueStart(Tag.Symbol);
+    return this.markets.find(msg.buffer, start, msg.valueEnd(Tag.Symbol), this.edge.runtime.model.markets);
+  }
+
   private readClOrdId(session: FixSession, msg: FixMessage, tag: number): string | null {
     if (isClOrdIdBytes(msg.buffer, msg.valueStart(tag), msg.valueEnd(tag))) return msg.getString(tag)!;
     this.badField(
@@ -280,7 +286,7 @@ export class FixConnection implements SessionApplication, OrderOwner {
   private onNewOrder(session: FixSession, msg: FixMessage): void {
     const req = this.beginRequest(session, msg, NEW_ORDER_FIELDS, Action.NEW_ORDER);
     if (req === null) return;
-    const market = this.markets.find(msg, this.edge.runtime.model.markets, Tag.Symbol);
+    const market = this.findMarket(msg);
     req.symbol = market?.symbol ?? msg.getString(Tag.Symbol)!;
     const execInst = msg.has(Tag.ExecInst) ? msg.getString(Tag.ExecInst) : undefined;
     if (execInst !== undefined && execInst !== '6') {
@@ -321,7 +327,7 @@ export class FixConnection implements SessionApplication, OrderOwner {
     const origClOrdId = this.readClOrdId(session, msg, Tag.OrigClOrdID);
     if (origClOrdId === null) return;
     req.origClOrdId = origClOrdId;
-    const market = this.markets.find(msg, this.edge.runtime.model.markets, Tag.Symbol);
+    const market = this.findMarket(msg);
     req.symbol = market?.symbol ?? msg.getString(Tag.Symbol)!;
     if (market === undefined) {
       this.cancelRejectNow(session, req, replace, RejectCode.UNKNOWN_ORDER, `no market ${req.symbol}`);

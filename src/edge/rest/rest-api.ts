@@ -14,8 +14,11 @@ import { runPipeline } from '../../pipeline/pipeline.ts';
 import { PASS, RejectCode, type Verdict } from '../../pipeline/reject-codes.ts';
 import { Action, CL_ORD_ID, OrderRequest, OrderType, Side, TimeInForce } from '../../pipeline/request.ts';
 import { ipLimitKey } from '../../pipeline/throttle.ts';
+import type { MarketState } from '../../state/markets.ts';
 import type { EdgeContext } from '../edge-context.ts';
+import { MarketLookup } from '../market-lookup.ts';
 import { type BodySchema, CANCEL_ALL_BODY, checkBody, NEW_ORDER_BODY } from './body-schema.ts';
+import { NewOrderJson } from './new-order-json.ts';
 import { buildOpenApi } from './openapi.ts';
 import { orderView } from './order-view.ts';
 import { authenticateRest, type RestAuthResult } from './rest-authenticate.ts';
@@ -79,7 +82,15 @@ export const REST_ROUTES: readonly RestRoute[] = [
 ];
 
 const utf8 = new TextDecoder();
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice: (start: number, end: number) => string })
+  .latin1Slice;
 const EMPTY = new Uint8Array(0);
+
+/** The peer's address as text (ASCII: a latin1 slice costs a third of a TextDecoder's decode). */
+function addressText(res: HttpResponse): string {
+  const bytes = new Uint8Array(res.getRemoteAddressAsText());
+  return latin1Slice.call(bytes, 0, bytes.length);
+}
 const TIF = {
   GTC: TimeInForce.GTC,
   IOC: TimeInForce.IOC,
@@ -104,6 +115,8 @@ interface RequestHead {
 export class RestApi {
   /** One normalized request, reused: processing up to the forward is synchronous. */
   private readonly req = new OrderRequest();
+  private readonly newOrderJson = new NewOrderJson();
+  private readonly markets = new MarketLookup();
   private readonly auth: RestAuthResult = { verdict: PASS, key: null };
   private readonly ipKeys = new Map<string, bigint>();
   private nextRequestId = 1;
@@ -127,7 +140,7 @@ export class RestApi {
     // Anything else under the API: a clear error, not uWS's empty 404.
     app.any('/api/*', (res, req) => {
       const known = REST_ROUTES.some((r) => matches(r.pattern, req.getUrl()));
-      const ipKey = this.ipKey(utf8.decode(res.getRemoteAddressAsText()));
+      const ipKey = this.ipKey(addressText(res));
       const call = this.newCall(res, req.getHeader('accept'), ipKey);
       call.failWithStatus(known ? 405 : 404, `no route ${req.getCaseSensitiveMethod()} ${req.getUrl()}`);
     });
@@ -176,7 +189,7 @@ export class RestApi {
       timestamp: req.getHeader('x-pc-timestamp'),
       signature: req.getHeader('x-pc-signature'),
       contentType: req.getHeader('content-type'),
-      ip: utf8.decode(res.getRemoteAddressAsText()),
+      ip: addressText(res),
       ipKey: 0n,
     };
     head.ipKey = this.ipKey(head.ip);
@@ -339,40 +352,83 @@ export class RestApi {
   }
 
   private fillNewOrder(req: OrderRequest, body: Uint8Array, contentType: string): Verdict {
+    req.action = Action.NEW_ORDER;
+    const markets = this.edge.runtime.model.markets;
+    const json = this.newOrderJson;
+    if (!contentType.includes('msgpack') && json.read(body)) {
+      req.clOrdId = latin1Slice.call(body, json.clOrdIdStart, json.clOrdIdEnd);
+      req.side = json.side;
+      req.type = json.type;
+      req.tif = json.tif;
+      req.postOnly = json.postOnly;
+      const market = this.markets.find(body, json.symbolStart, json.symbolEnd, markets);
+      req.symbol = market?.symbol ?? latin1Slice.call(body, json.symbolStart, json.symbolEnd);
+      const price = json.priceStart < 0 ? null : body;
+      return this.setOrderValues(
+        req,
+        market,
+        body,
+        json.qtyStart,
+        json.qtyEnd,
+        price,
+        json.priceStart,
+        json.priceEnd,
+      );
+    }
     const fields = this.decodeBody(body, contentType, NEW_ORDER_BODY);
     if (typeof fields === 'string') {
       req.detail = fields;
       return RejectCode.INVALID_REQUEST;
     }
-    req.action = Action.NEW_ORDER;
     req.clOrdId = fields.clOrdId as string;
     req.symbol = fields.symbol as string;
     req.side = fields.side === 'sell' ? Side.SELL : Side.BUY;
     req.type = fields.type === 'market' ? OrderType.MARKET : OrderType.LIMIT;
     req.tif = TIF[(fields.tif as keyof typeof TIF | undefined) ?? 'GTC'];
     req.postOnly = fields.postOnly === true;
-    const market = this.edge.runtime.model.markets.get(req.symbol);
+    const qty = fields.qty as string;
+    const price = (fields.price as string | undefined) ?? null;
+    return this.setOrderValues(
+      req,
+      markets.get(req.symbol),
+      qty,
+      0,
+      qty.length,
+      price,
+      0,
+      price?.length ?? 0,
+    );
+  }
+
+  /** The market, quantity and price of a new order, from its body's text or bytes. */
+  private setOrderValues(
+    req: OrderRequest,
+    market: MarketState | undefined,
+    qty: string | Uint8Array,
+    qtyStart: number,
+    qtyEnd: number,
+    price: string | Uint8Array | null,
+    priceStart: number,
+    priceEnd: number,
+  ): Verdict {
     if (market === undefined) {
       req.detail = `no market ${req.symbol}`;
       return RejectCode.UNKNOWN_SYMBOL;
     }
     req.market = market;
-    const qty = fields.qty as string;
-    setQuantity(req, market, qty, 0, qty.length);
-    const price = fields.price as string | undefined;
+    setQuantity(req, market, qty, qtyStart, qtyEnd);
     if (req.type === OrderType.LIMIT) {
-      if (price === undefined) {
+      if (price === null) {
         req.detail = 'a limit order needs a price';
         return RejectCode.INVALID_REQUEST;
       }
-      setPrice(req, market, price, 0, price.length);
-    } else if (price !== undefined) {
+      setPrice(req, market, price, priceStart, priceEnd);
+    } else if (price !== null) {
       req.detail = 'a market order takes no price';
       return RejectCode.INVALID_REQUEST;
     }
     return PASS;
   }
-
   private fillTarget(
     req: OrderRequest,
     param: string,

@@ -1,0 +1,227 @@
+// The usual POST /api/v1/orders body, read straight from its bytes.
+//
+// Nearly every order body is a flat JSON object of short ASCII strings that
+// passes the schema. JSON.parse, the schema check and the conversions cost
+// about 2 µs for it, making objects and strings that are dropped at once;
+// reading the bytes costs a tenth of that and leaves byte ranges for the
+// exact decimal parser.
+//
+// The fast path accepts only a body that NEW_ORDER_BODY accepts, and declines
+// everything else: escapes, non-ASCII, whitespace inside values, unknown or
+// repeated fields, any value the schema refuses. The general path (JSON.parse,
+// checkBody) then decides and words the error, so every body gets the same
+// answer either way.
+
+import {
+  isClOrdIdBytes,
+  OrderType,
+  type OrderTypeValue,
+  Side,
+  type SideValue,
+  TimeInForce,
+  type TimeInForceValue,
+} from '../../pipeline/request.ts';
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COLON = 0x3a;
+const COMMA = 0x2c;
+const OPEN = 0x7b;
+const CLOSE = 0x7d;
+const ZERO = 0x30;
+const NINE = 0x39;
+const DOT = 0x2e;
+
+enum Field {
+  ClOrdId = 1,
+  Symbol = 2,
+  Side = 4,
+  Type = 8,
+  Qty = 16,
+  Price = 32,
+  Tif = 64,
+  PostOnly = 128,
+}
+const REQUIRED = Field.ClOrdId | Field.Symbol | Field.Side | Field.Type | Field.Qty;
+/** NEW_ORDER_BODY's maxLength of a decimal (qty, price) and of a symbol. */
+const MAX_DECIMAL = 40;
+const MAX_SYMBOL = 32;
+
+/** 1 for the bytes of NEW_ORDER_BODY's symbol pattern, [A-Za-z0-9._-]. */
+const SYMBOL_BYTE = new Uint8Array(256);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-')
+  SYMBOL_BYTE[c.charCodeAt(0)] = 1;
+
+function isWhitespace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+/** Whether buf[start, end) is the ASCII text `word`. */
+function bytesAre(buf: Uint8Array, start: number, end: number, word: string): boolean {
+  if (end - start !== word.length) return false;
+  for (let k = 0; k < word.length; k++) if (buf[start + k] !== word.charCodeAt(k)) return false;
+  return true;
+}
+
+/** Which field a key names, or 0 for any other key. */
+function fieldOf(buf: Uint8Array, start: number, end: number): number {
+  switch (end - start) {
+    case 3:
+      if (bytesAre(buf, start, end, 'qty')) return Field.Qty;
+      return bytesAre(buf, start, end, 'tif') ? Field.Tif : 0;
+    case 4:
+      if (bytesAre(buf, start, end, 'side')) return Field.Side;
+      return bytesAre(buf, start, end, 'type') ? Field.Type : 0;
+    case 5:
+      return bytesAre(buf, start, end, 'price') ? Field.Price : 0;
+    case 6:
+      return bytesAre(buf, start, end, 'symbol') ? Field.Symbol : 0;
+    case 7:
+      return bytesAre(buf, start, end, 'clOrdId') ? Field.ClOrdId : 0;
+    case 8:
+      return bytesAre(buf, start, end, 'postOnly') ? Field.PostOnly : 0;
+    default:
+      return 0;
+  }
+}
+
+/** NEW_ORDER_BODY's decimal pattern, (0|[1-9][0-9]*)(\.[0-9]+)?, and its maxLength. */
+function isDecimal(buf: Uint8Array, start: number, end: number): boolean {
+  if (end - start < 1 || end - start > MAX_DECIMAL) return false;
+  let p = start;
+  const first = buf[p]!;
+  if (first === ZERO) p++;
+  else {
+    if (first < 0x31 || first > NINE) return false;
+    while (p < end && buf[p]! >= ZERO && buf[p]! <= NINE) p++;
+  }
+  if (p === end) return true;
+  if (buf[p] !== DOT || p + 1 === end) return false;
+  for (p++; p < end; p++) if (buf[p]! < ZERO || buf[p]! > NINE) return false;
+  return true;
+}
+
+function isSymbol(buf: Uint8Array, start: number, end: number): boolean {
+  if (end - start < 1 || end - start > MAX_SYMBOL) return false;
+  for (let p = start; p < end; p++) if (SYMBOL_BYTE[buf[p]!] === 0) return false;
+  return true;
+}
+
+/** One reader per REST API, reused: read() fills it from a body, valid until the next read(). */
+export class NewOrderJson {
+  clOrdIdStart = 0;
+  clOrdIdEnd = 0;
+  symbolStart = 0;
+  symbolEnd = 0;
+  side: SideValue = Side.BUY;
+  type: OrderTypeValue = OrderType.LIMIT;
+  tif: TimeInForceValue = TimeInForce.GTC;
+  postOnly = false;
+  qtyStart = 0;
+  qtyEnd = 0;
+  /** -1 when the body has no price. */
+  priceStart = -1;
+  priceEnd = -1;
+
+  /** Reads a body the schema accepts; false to leave it to the general path. */
+  read(buf: Uint8Array): boolean {
+    const length = buf.length;
+    let p = 0;
+    while (p < length && isWhitespace(buf[p]!)) p++;
+    if (buf[p] !== OPEN) return false;
+    p++;
+    let seen = 0;
+    this.tif = TimeInForce.GTC;
+    this.postOnly = false;
+    this.priceStart = -1;
+    this.priceEnd = -1;
+    for (;;) {
+      while (p < length && isWhitespace(buf[p]!)) p++;
+      // The key: plain ASCII, no escapes.
+      if (buf[p] !== QUOTE) return false;
+      const keyStart = ++p;
+      while (p < length && buf[p] !== QUOTE) p++;
+      if (p === length) return false;
+      const field = fieldOf(buf, keyStart, p);
+      if (field === 0 || (seen & field) !== 0) return false;
+      seen |= field;
+      p++;
+      while (p < length && isWhitespace(buf[p]!)) p++;
+      if (buf[p] !== COLON) return false;
+      p++;
+      while (p < length && isWhitespace(buf[p]!)) p++;
+      if (field === Field.PostOnly) {
+        if (bytesAre(buf, p, p + 4, 'true')) {
+          this.postOnly = true;
+          p += 4;
+        } else if (bytesAre(buf, p, p + 5, 'false')) {
+          p += 5;
+        } else return false;
+      } else {
+        // A string value of printable ASCII; anything else (escapes included) is left to JSON.parse.
+        if (buf[p] !== QUOTE) return false;
+        const start = ++p;
+        for (;;) {
+          if (p === length) return false;
+          const c = buf[p]!;
+          if (c === QUOTE) break;
+          if (c < 0x20 || c > 0x7e || c === BACKSLASH) return false;
+          p++;
+        }
+        if (!this.setString(field, buf, start, p)) return false;
+        p++;
+      }
+      while (p < length && isWhitespace(buf[p]!)) p++;
+      if (buf[p] === COMMA) {
+        p++;
+        continue;
+      }
+      if (buf[p] !== CLOSE) return false;
+      p++;
+      break;
+    }
+    while (p < length && isWhitespace(buf[p]!)) p++;
+    return p === length && (seen & REQUIRED) === REQUIRED;
+  }
+
+  /** Records a string field if the schema accepts its value. */
+  private setString(field: number, buf: Uint8Array, start: number, end: number): boolean {
+    switch (field) {
+      case Field.ClOrdId:
+        this.clOrdIdStart = start;
+        this.clOrdIdEnd = end;
+        return isClOrdIdBytes(buf, start, end);
+      case Field.Symbol:
+        this.symbolStart = start;
+        this.symbolEnd = end;
+        return isSymbol(buf, start, end);
+      case Field.Side:
+        if (bytesAre(buf, start, end, 'buy')) this.side = Side.BUY;
+        else if (bytesAre(buf, start, end, 'sell')) this.side = Side.SELL;
+        else return false;
+        return true;
+      case Field.Type:
+        if (bytesAre(buf, start, end, 'limit')) this.type = OrderType.LIMIT;
+        else if (bytesAre(buf, start, end, 'market')) this.type = OrderType.MARKET;
+        else return false;
+        return true;
+      case Field.Tif:
+        if (bytesAre(buf, start, end, 'GTC')) this.tif = TimeInForce.GTC;
+        else if (bytesAre(buf, start, end, 'IOC')) this.tif = TimeInForce.IOC;
+        else if (bytesAre(buf, start, end, 'FOK')) this.tif = TimeInForce.FOK;
+        else if (bytesAre(buf, start, end, 'DAY')) this.tif = TimeInForce.DAY;
+        else return false;
+        return true;
+      case Field.Qty:
+        this.qtyStart = start;
+        this.qtyEnd = end;
+        return isDecimal(buf, start, end);
+      case Field.Price:
+        this.priceStart = start;
+        this.priceEnd = end;
+        return isDecimal(buf, start, end);
+      default:
+        return false;
+    }
+  }
+}
