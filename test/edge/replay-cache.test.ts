@@ -15,13 +15,42 @@ test('a signature is fresh once, then replayed for at least two windows', () => 
   assert.equal(cache.check(0xb, 1_010_000), ReplayVerdict.FRESH);
 });
 
-test('old signatures expire, and the count follows', () => {
+test('old signatures expire after two periods of two windows, and the count follows', () => {
   const cache = new ReplayCache({ windowMs: 1000 });
   for (let i = 0; i < 100; i++) cache.check(i, 10_000);
   assert.equal(cache.entries, 100);
-  // After a full turn of the buckets (2 x window + one bucket), everything has expired.
-  assert.equal(cache.check(0, 10_000 + 3000), ReplayVerdict.FRESH);
+  // One period later they are still remembered (the previous period's table)...
+  assert.equal(cache.check(0, 10_000 + 2000), ReplayVerdict.REPLAYED);
+  assert.equal(cache.check(1000, 10_000 + 3999), ReplayVerdict.FRESH);
+  assert.equal(cache.entries, 101);
+  // ...two periods later the first period is gone; the second is the previous one now.
+  assert.equal(cache.check(0, 10_000 + 4000), ReplayVerdict.FRESH);
+  assert.equal(cache.check(1000, 10_000 + 4000), ReplayVerdict.REPLAYED);
+  assert.equal(cache.entries, 2);
+  // A jump of several periods forgets everything.
+  assert.equal(cache.check(1000, 10_000 + 60_000), ReplayVerdict.FRESH);
   assert.equal(cache.entries, 1);
+});
+
+test('agrees with a set of what it was told within two windows, through growth', () => {
+  const cache = new ReplayCache({ windowMs: 1_000_000 });
+  const seen = new Set<number>();
+  const order: number[] = [];
+  let x = 12345;
+  for (let i = 0; i < 50_000; i++) {
+    // Keys across the whole 52-bit range, a fifth of them repeats.
+    x = (x * 1103515245 + 12345) % 2 ** 31;
+    const key = i % 5 === 4 ? order[x % order.length]! : (x * 2 ** 21 + i) % 2 ** 52;
+    const expected = seen.has(key) ? ReplayVerdict.REPLAYED : ReplayVerdict.FRESH;
+    assert.equal(cache.check(key, 1000 + i), expected, `key ${key}`);
+    if (!seen.has(key)) order.push(key);
+    seen.add(key);
+  }
+  assert.equal(cache.entries, seen.size);
+  assert.equal(cache.check(0, 2000), ReplayVerdict.FRESH);
+  assert.equal(cache.check(2 ** 52 - 1, 2000), ReplayVerdict.FRESH);
+  assert.equal(cache.check(2 ** 52 - 1, 2000), ReplayVerdict.REPLAYED);
+  assert.equal(cache.check(-1, 2000), ReplayVerdict.REPLAYED, 'a key that is not one is refused');
 });
 
 test('memory is bounded: when full, new signatures are refused, not let through', () => {
@@ -30,7 +59,8 @@ test('memory is bounded: when full, new signatures are refused, not let through'
   assert.equal(cache.check(10, 5000), ReplayVerdict.FULL);
   assert.equal(cache.check(3, 5000), ReplayVerdict.REPLAYED);
   assert.equal(cache.entries, 10);
-  assert.equal(cache.check(10, 5000 + 3000), ReplayVerdict.FRESH, 'room again once buckets expire');
+  assert.equal(cache.check(10, 5000 + 2000), ReplayVerdict.FRESH, 'room again in the next period');
+  assert.equal(cache.check(3, 5000 + 2000), ReplayVerdict.REPLAYED, 'the full period is still remembered');
 });
 
 test('a signature is keyed by its first 52 bits, the same from hex and from bytes', () => {
