@@ -207,7 +207,10 @@ export class RestApi {
       this.process(call, head, EMPTY);
       return;
     }
-    const mediaType = head.contentType.split(';', 1)[0]!.trim().toLowerCase();
+    const contentType = head.contentType;
+    // The exact common value first: splitting and lowercasing costs more than the rest of this check.
+    const mediaType =
+      contentType === 'application/json' ? contentType : contentType.split(';', 1)[0]!.trim().toLowerCase();
     if (mediaType !== 'application/json' && mediaType !== 'application/msgpack') {
       call.fail(RejectCode.UNSUPPORTED_MEDIA_TYPE, 'send application/json or application/msgpack', 0, true);
       return;
