@@ -1,5 +1,6 @@
 // One account's recently finished orders, by clOrdId, in the order they
-// finished: a queue pruned from its head, and an exact hash index over it.
+// finished: a queue pruned from its head, an exact hash index over it, and a
+// filter in front of the index.
 //
 // Why not a Map<string, OrderRecord>: every new order asks whether its
 // clOrdId was used recently, and the answer is nearly always no. With the
@@ -8,6 +9,14 @@
 // at 200k entries, 640 ns at 2M). Here a miss reads one cache line of an
 // Int32Array (the index is linear-probed at most half full), and the strings
 // are compared only when their 32-bit hashes agree.
+//
+// Even that line is a cache and TLB miss once the index outgrows the caches
+// (measured 300 ns inside the order path). So a blocked Bloom filter, 16 bits
+// per entry in 64-byte blocks, answers first: "not there" (over 99% of the
+// time for a fresh clOrdId) costs two cache lines of a structure a twentieth
+// of the index's size. Entries cannot be taken out of a Bloom filter, so there
+// are two, each filled during one retention period; the older is dropped once
+// everything in it has expired. A filter that fills up is rebuilt twice as big.
 //
 // The hash is seeded per process, so clients cannot pick clOrdIds that all
 // land in one probe sequence without seeing the seed.
@@ -25,7 +34,59 @@ export function clOrdIdHash(text: string): number {
   return h ^ (h >>> 16);
 }
 
+/** Bits of filter per entry (4 probes: about 0.3% false positives when full). */
+const FILTER_BITS_PER_ENTRY = 16;
+/** Blocks of 512 bits (16 words, one cache line). */
+const BLOCK_WORDS = 16;
+const MIN_FILTER_BLOCKS = 8;
+/**
+ * A filter is dropped this long after its period ended on top of the retention, so a
+ * caller whose clock runs slightly behind the one that recorded still finds the entry.
+ */
+const FILTER_SLACK_MS = 1000;
+
+/** A blocked Bloom filter over 32-bit hashes. */
+class HashFilter {
+  readonly words: Int32Array;
+  readonly capacity: number;
+  count = 0;
+
+  constructor(entries: number) {
+    const blocks = Math.max(
+      MIN_FILTER_BLOCKS,
+      2 ** Math.ceil(Math.log2((entries * FILTER_BITS_PER_ENTRY) / (BLOCK_WORDS * 32))),
+    );
+    this.words = new Int32Array(blocks * BLOCK_WORDS);
+    this.capacity = (blocks * BLOCK_WORDS * 32) / FILTER_BITS_PER_ENTRY;
+  }
+
+  add(hash: number): void {
+    const words = this.words;
+    const base = (hash & (words.length / BLOCK_WORDS - 1)) * BLOCK_WORDS;
+    // Four 9-bit positions in the block, from bits the block choice did not use.
+    const g = Math.imul(hash ^ (hash >>> 16), 0x7feb352d);
+    words[base + ((g >>> 5) & 15)]! |= 1 << (g & 31);
+    words[base + ((g >>> 14) & 15)]! |= 1 << ((g >>> 9) & 31);
+    words[base + ((g >>> 23) & 15)]! |= 1 << ((g >>> 18) & 31);
+    words[base + ((g >>> 27) & 15)]! |= 1 << ((g ^ (g >>> 22)) & 31);
+    this.count++;
+  }
+
+  mayHave(hash: number): boolean {
+    const words = this.words;
+    const base = (hash & (words.length / BLOCK_WORDS - 1)) * BLOCK_WORDS;
+    const g = Math.imul(hash ^ (hash >>> 16), 0x7feb352d);
+    return (
+      (words[base + ((g >>> 5) & 15)]! & (1 << (g & 31))) !== 0 &&
+      (words[base + ((g >>> 14) & 15)]! & (1 << ((g >>> 9) & 31))) !== 0 &&
+      (words[base + ((g >>> 23) & 15)]! & (1 << ((g >>> 18) & 31))) !== 0 &&
+      (words[base + ((g >>> 27) & 15)]! & (1 << ((g ^ (g >>> 22)) & 31))) !== 0
+    );
+  }
+}
+
 export class FinishedOrders<T> {
+  readonly retentionMs: number;
   // The queue: a ring of `capacity` (a power of two) entries from `head`.
   private ids: (string | undefined)[];
   private records: (T | undefined)[];
@@ -35,8 +96,13 @@ export class FinishedOrders<T> {
   private count = 0;
   // The index: 2 x capacity slots of [hash, ring position + 1]; 0 marks an empty slot.
   private slots: Int32Array;
+  // The filters: `filter` holds what finished since `filterStartMs`, `previousFilter` the period before.
+  private filter = new HashFilter(0);
+  private previousFilter = new HashFilter(0);
+  private filterStartMs = Number.NaN;
 
-  constructor(initialCapacity = MIN_CAPACITY) {
+  constructor(retentionMs: number, initialCapacity = MIN_CAPACITY) {
+    this.retentionMs = retentionMs;
     const capacity = Math.max(MIN_CAPACITY, 2 ** Math.ceil(Math.log2(initialCapacity)));
     this.ids = new Array(capacity).fill(undefined);
     this.records = new Array(capacity).fill(undefined);
@@ -49,20 +115,15 @@ export class FinishedOrders<T> {
     return this.count;
   }
 
-  /** The order that finished (or was replaced away) under `clOrdId`, if it still is kept. */
-  get(clOrdId: string): T | undefined {
-    const at = this.find(clOrdId, clOrdIdHash(clOrdId));
+  /** The order that finished (or was replaced away) under `clOrdId` less than retentionMs before `nowMs`. */
+  get(clOrdId: string, nowMs: number): T | undefined {
+    const at = this.findRecent(clOrdId, nowMs);
     return at < 0 ? undefined : this.records[this.slots[at + 1]! - 1];
   }
 
-  has(clOrdId: string): boolean {
-    return this.find(clOrdId, clOrdIdHash(clOrdId)) >= 0;
-  }
-
-  /** When `clOrdId`'s order finished (Unix ms), or NaN if it is not kept. */
-  finishedAt(clOrdId: string): number {
-    const at = this.find(clOrdId, clOrdIdHash(clOrdId));
-    return at < 0 ? Number.NaN : this.times[this.slots[at + 1]! - 1]!;
+  /** Whether an order finished under `clOrdId` less than retentionMs before `nowMs`. */
+  has(clOrdId: string, nowMs: number): boolean {
+    return this.findRecent(clOrdId, nowMs) >= 0;
   }
 
   /** Appends an entry (times must not decrease); an older entry under the same clOrdId is replaced. */
@@ -84,12 +145,13 @@ export class FinishedOrders<T> {
     this.hashes[position] = hash;
     this.count++;
     this.index(hash, position);
+    this.addToFilter(hash, nowMs);
   }
 
-  /** Forgets the entries that finished at or before `cutoffMs` (the oldest first). */
-  forgetThrough(cutoffMs: number): void {
+  /** Forgets the entries that finished retentionMs or more before `nowMs` (the oldest first). */
+  forgetExpired(nowMs: number): void {
     const mask = this.ids.length - 1;
-    while (this.count > 0 && this.times[this.head]! <= cutoffMs) {
+    while (this.count > 0 && nowMs - this.times[this.head]! >= this.retentionMs) {
       const position = this.head;
       if (this.ids[position] !== undefined) {
         this.unindex(this.slotOf(this.hashes[position]!, position));
@@ -103,6 +165,45 @@ export class FinishedOrders<T> {
     if (this.ids.length > MIN_CAPACITY && this.count * 8 < this.ids.length) {
       this.resize(Math.max(MIN_CAPACITY, this.ids.length / 4));
     }
+  }
+
+  /** Slot offset of clOrdId's entry if it is within the retention at `nowMs`, or -1. */
+  private findRecent(clOrdId: string, nowMs: number): number {
+    const hash = clOrdIdHash(clOrdId);
+    if (!this.filter.mayHave(hash) && !this.previousFilter.mayHave(hash)) return -1;
+    const at = this.find(clOrdId, hash);
+    return at >= 0 && nowMs - this.times[this.slots[at + 1]! - 1]! < this.retentionMs ? at : -1;
+  }
+
+  private addToFilter(hash: number, nowMs: number): void {
+    if (Number.isNaN(this.filterStartMs)) this.filterStartMs = nowMs;
+    if (nowMs - this.filterStartMs >= this.retentionMs + FILTER_SLACK_MS) {
+      // The previous filter stopped taking entries a retention (and the slack) ago, so
+      // all of them have expired: drop it. The new one is sized for the period just ended.
+      this.previousFilter = this.filter;
+      this.filter = new HashFilter(this.filter.count);
+      this.filterStartMs = nowMs;
+    }
+    if (this.filter.count >= this.filter.capacity) this.growFilter();
+    this.filter.add(hash);
+  }
+
+  /**
+   * Rebuilds the current filter twice as big. It takes every entry of the queue, not only
+   * this period's: more than needed (a few more false positives), never less, whatever
+   * order the entries' times came in.
+   */
+  private growFilter(): void {
+    let entries = 0;
+    for (let k = 0; k < this.count; k++)
+      if (this.ids[(this.head + k) & (this.ids.length - 1)] !== undefined) entries++;
+    const grown = new HashFilter(Math.max(2 * this.filter.capacity, 2 * entries));
+    const mask = this.ids.length - 1;
+    for (let k = 0; k < this.count; k++) {
+      const position = (this.head + k) & mask;
+      if (this.ids[position] !== undefined) grown.add(this.hashes[position]!);
+    }
+    this.filter = grown;
   }
 
   /** Slot offset (in `slots`) of clOrdId's entry, or -1. */

@@ -103,7 +103,11 @@ export class OrderRecord {
 class AccountOrders {
   readonly live = new Map<string, OrderRecord>();
   /** Finished orders and replaced-away clOrdIds, by clOrdId, for the retention window. */
-  readonly finished = new FinishedOrders<OrderRecord>();
+  readonly finished: FinishedOrders<OrderRecord>;
+
+  constructor(retentionMs: number) {
+    this.finished = new FinishedOrders(retentionMs);
+  }
 }
 
 export class OrderRegistry {
@@ -118,7 +122,7 @@ export class OrderRegistry {
   private ordersOf(accountIndex: number): AccountOrders {
     let orders = this.accounts[accountIndex];
     if (!orders) {
-      orders = new AccountOrders();
+      orders = new AccountOrders(this.retentionMs);
       this.accounts[accountIndex] = orders;
     }
     return orders;
@@ -129,9 +133,9 @@ export class OrderRegistry {
     const orders = this.accounts[accountIndex];
     if (!orders) return false;
     if (orders.live.has(clOrdId)) return true;
-    // Expired entries are forgotten when orders finish (off the order's path); one
-    // not yet forgotten is told apart by its time.
-    return nowMs - orders.finished.finishedAt(clOrdId) < this.retentionMs;
+    // Expired entries are forgotten when orders finish (off the order's path); one not
+    // yet forgotten is told apart by its time.
+    return orders.finished.has(clOrdId, nowMs);
   }
 
   findLive(accountIndex: number, clOrdId: string): OrderRecord | undefined {
@@ -144,8 +148,7 @@ export class OrderRegistry {
     if (!orders) return undefined;
     const live = orders.live.get(clOrdId);
     if (live) return live;
-    if (!(nowMs - orders.finished.finishedAt(clOrdId) < this.retentionMs)) return undefined;
-    const finished = orders.finished.get(clOrdId);
+    const finished = orders.finished.get(clOrdId, nowMs);
     // A replaced-away clOrdId maps to the order under its new clOrdId; it is not that order's name now.
     return finished && finished.clOrdId === clOrdId ? finished : undefined;
   }
@@ -305,6 +308,6 @@ export class OrderRegistry {
 
   /** Forgets finished orders past the retention window. */
   private prune(orders: AccountOrders, nowMs: number): void {
-    orders.finished.forgetThrough(nowMs - this.retentionMs);
+    orders.finished.forgetExpired(nowMs);
   }
 }

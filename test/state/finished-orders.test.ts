@@ -1,63 +1,83 @@
-// The finished-orders index answers exactly like a Map with a time queue,
-// through growth, shrinking, wrap-around and re-used clOrdIds.
+// The finished-orders index answers exactly like a Map of the latest entry per
+// clOrdId filtered by the retention window, through growth, shrinking,
+// wrap-around, re-used clOrdIds and the turns of its filters.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { clOrdIdHash, FinishedOrders } from '../../src/state/finished-orders.ts';
 
-type Op = { kind: 'add'; id: number; dt: number } | { kind: 'forget'; back: number };
+type Op = { kind: 'add'; id: number; dt: number } | { kind: 'forget' } | { kind: 'wait'; dt: number };
 
 const op: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('add' as const), id: fc.nat(300), dt: fc.nat(3) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('forget' as const), back: fc.nat(400) }) },
+  { weight: 8, arbitrary: fc.record({ kind: fc.constant('add' as const), id: fc.nat(400), dt: fc.nat(3) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('forget' as const) }) },
+  // Long waits turn the filters (retention + slack is 1,100 ms here).
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('wait' as const), dt: fc.nat(1500) }) },
 );
 
+const RETENTION = 100;
+
 describe('finished orders', () => {
-  test('agrees with a Map and a time-ordered list, whatever is added and forgotten', () => {
+  test('agrees with a Map of the latest entries within the retention, whatever happens', () => {
     fc.assert(
-      fc.property(fc.array(op, { minLength: 1, maxLength: 600 }), (ops) => {
-        const index = new FinishedOrders<{ n: number }>();
-        const model = new Map<string, { record: { n: number }; at: number }>();
-        let now = 0;
-        let n = 0;
-        for (const o of ops) {
-          if (o.kind === 'add') {
-            now += o.dt;
-            const record = { n: n++ };
-            index.add(`c-${o.id}`, record, now);
-            model.delete(`c-${o.id}`); // re-added: it moves to the queue's tail
-            model.set(`c-${o.id}`, { record, at: now });
-          } else {
-            const cutoff = now - o.back;
-            index.forgetThrough(cutoff);
-            for (const [id, entry] of model) if (entry.at <= cutoff) model.delete(id);
+      fc.property(
+        fc.array(op, { minLength: 1, maxLength: 1200 }),
+        fc.nat(RETENTION * 2),
+        (ops, lookAhead) => {
+          const index = new FinishedOrders<{ n: number }>(RETENTION);
+          const model = new Map<string, { record: { n: number }; at: number }>();
+          let now = 0;
+          let n = 0;
+          const agree = (at: number) => {
+            for (let id = 0; id <= 400; id += 7) {
+              const entry = model.get(`c-${id}`);
+              const expected = entry && at - entry.at < RETENTION ? entry.record : undefined;
+              assert.equal(index.get(`c-${id}`, at), expected, `c-${id} at ${at}`);
+              assert.equal(index.has(`c-${id}`, at), expected !== undefined);
+            }
+          };
+          for (const o of ops) {
+            if (o.kind === 'add') {
+              now += o.dt;
+              const record = { n: n++ };
+              index.add(`c-${o.id}`, record, now);
+              model.set(`c-${o.id}`, { record, at: now });
+            } else if (o.kind === 'wait') {
+              now += o.dt;
+              agree(now);
+            } else {
+              index.forgetExpired(now);
+            }
           }
-        }
-        for (let id = 0; id <= 300; id++) {
-          const entry = model.get(`c-${id}`);
-          assert.equal(index.has(`c-${id}`), entry !== undefined);
-          assert.equal(index.get(`c-${id}`), entry?.record);
-          assert.equal(index.finishedAt(`c-${id}`), entry ? entry.at : Number.NaN);
-        }
-      }),
-      { numRuns: 200 },
+          agree(now);
+          agree(now + lookAhead);
+        },
+      ),
+      { numRuns: 150 },
     );
   });
 
+  test('every entry of a long busy period stays found (the filter grows, never forgets)', () => {
+    const index = new FinishedOrders<number>(10_000_000);
+    for (let i = 0; i < 100_000; i++) index.add(`order-${i}`, i, i);
+    for (let i = 0; i < 100_000; i += 1) assert.equal(index.get(`order-${i}`, 100_000), i);
+    let strangers = 0;
+    for (let i = 100_000; i < 200_000; i++) if (index.has(`order-${i}`, 100_000)) strangers++;
+    assert.equal(strangers, 0);
+  });
+
   test('grows past its first capacity and gives the memory back once emptied', () => {
-    const index = new FinishedOrders<number>();
+    const index = new FinishedOrders<number>(10);
     for (let i = 0; i < 100_000; i++) index.add(`order-${i}`, i, i);
     assert.equal(index.size, 100_000);
-    assert.equal(index.get('order-0'), 0);
-    assert.equal(index.get('order-99999'), 99_999);
-    assert.equal(index.get('order-100000'), undefined);
-    index.forgetThrough(99_989);
-    assert.equal(index.size, 10);
-    assert.equal(index.has('order-99989'), false);
-    assert.equal(index.get('order-99990'), 99_990);
-    index.forgetThrough(Number.POSITIVE_INFINITY);
+    assert.equal(index.get('order-99999', 100_000), 99_999);
+    assert.equal(index.get('order-99989', 100_000), undefined, 'past the retention');
+    index.forgetExpired(100_000);
+    assert.equal(index.size, 9);
+    assert.equal(index.get('order-99991', 100_000), 99_991);
+    index.forgetExpired(200_000);
     assert.equal(index.size, 0);
-    assert.equal(index.has('order-99999'), false);
+    assert.equal(index.has('order-99999', 100_000), false);
   });
 
   test('strings that differ only in one place hash apart', () => {
