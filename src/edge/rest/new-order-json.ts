@@ -52,6 +52,31 @@ const SYMBOL_BYTE = new Uint8Array(256);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-')
   SYMBOL_BYTE[c.charCodeAt(0)] = 1;
 
+/** 1 for the bytes a fast-path string may hold: printable ASCII but the quote and the backslash. */
+const PLAIN_BYTE = new Uint8Array(256);
+for (let c = 0x20; c <= 0x7e; c++) if (c !== QUOTE && c !== BACKSLASH) PLAIN_BYTE[c] = 1;
+
+/** Up to four bytes at `at` as one little-endian number (0 for the bytes past `end`). */
+function pack(buf: Uint8Array, at: number, end: number): number {
+  let value = 0;
+  for (let k = Math.min(end - at, 4) - 1; k >= 0; k--) value = (value << 8) | buf[at + k]!;
+  return value;
+}
+
+/** pack() of an ASCII word, for comparing with. */
+function packed(word: string): number {
+  return pack(Buffer.from(word, 'latin1'), 0, word.length);
+}
+
+const BUY = packed('buy');
+const SELL = packed('sell');
+const LIMIT = [packed('limi'), packed('t')];
+const MARKET = [packed('mark'), packed('et')];
+const GTC = packed('GTC');
+const IOC = packed('IOC');
+const FOK = packed('FOK');
+const DAY = packed('DAY');
+
 function isWhitespace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
@@ -63,26 +88,33 @@ function bytesAre(buf: Uint8Array, start: number, end: number, word: string): bo
   return true;
 }
 
+/** The keys, by length: [field, first four bytes packed, the rest packed]. */
+const KEYS: [number, number, number][][] = [];
+for (const [name, field] of [
+  ['clOrdId', Field.ClOrdId],
+  ['symbol', Field.Symbol],
+  ['side', Field.Side],
+  ['type', Field.Type],
+  ['qty', Field.Qty],
+  ['price', Field.Price],
+  ['tif', Field.Tif],
+  ['postOnly', Field.PostOnly],
+] as const) {
+  const bytes = Buffer.from(name, 'latin1');
+  (KEYS[name.length] ??= []).push([field, pack(bytes, 0, bytes.length), pack(bytes, 4, bytes.length)]);
+}
+
 /** Which field a key names, or 0 for any other key. */
 function fieldOf(buf: Uint8Array, start: number, end: number): number {
-  switch (end - start) {
-    case 3:
-      if (bytesAre(buf, start, end, 'qty')) return Field.Qty;
-      return bytesAre(buf, start, end, 'tif') ? Field.Tif : 0;
-    case 4:
-      if (bytesAre(buf, start, end, 'side')) return Field.Side;
-      return bytesAre(buf, start, end, 'type') ? Field.Type : 0;
-    case 5:
-      return bytesAre(buf, start, end, 'price') ? Field.Price : 0;
-    case 6:
-      return bytesAre(buf, start, end, 'symbol') ? Field.Symbol : 0;
-    case 7:
-      return bytesAre(buf, start, end, 'clOrdId') ? Field.ClOrdId : 0;
-    case 8:
-      return bytesAre(buf, start, end, 'postOnly') ? Field.PostOnly : 0;
-    default:
-      return 0;
+  const candidates = KEYS[end - start];
+  if (candidates === undefined) return 0;
+  const head = pack(buf, start, end);
+  const tail = pack(buf, start + 4, end);
+  for (let i = 0; i < candidates.length; i++) {
+    const candidate = candidates[i]!;
+    if (head === candidate[1] && tail === candidate[2]) return candidate[0];
   }
+  return 0;
 }
 
 /** NEW_ORDER_BODY's decimal pattern, (0|[1-9][0-9]*)(\.[0-9]+)?, and its maxLength. */
@@ -161,13 +193,8 @@ export class NewOrderJson {
         // A string value of printable ASCII; anything else (escapes included) is left to JSON.parse.
         if (buf[p] !== QUOTE) return false;
         const start = ++p;
-        for (;;) {
-          if (p === length) return false;
-          const c = buf[p]!;
-          if (c === QUOTE) break;
-          if (c < 0x20 || c > 0x7e || c === BACKSLASH) return false;
-          p++;
-        }
+        while (p < length && PLAIN_BYTE[buf[p]!] === 1) p++;
+        if (buf[p] !== QUOTE) return false;
         if (!this.setString(field, buf, start, p)) return false;
         p++;
       }
@@ -195,23 +222,31 @@ export class NewOrderJson {
         this.symbolStart = start;
         this.symbolEnd = end;
         return isSymbol(buf, start, end);
-      case Field.Side:
-        if (bytesAre(buf, start, end, 'buy')) this.side = Side.BUY;
-        else if (bytesAre(buf, start, end, 'sell')) this.side = Side.SELL;
+      case Field.Side: {
+        const word = pack(buf, start, end);
+        if (end - start === 3 && word === BUY) this.side = Side.BUY;
+        else if (end - start === 4 && word === SELL) this.side = Side.SELL;
         else return false;
         return true;
-      case Field.Type:
-        if (bytesAre(buf, start, end, 'limit')) this.type = OrderType.LIMIT;
-        else if (bytesAre(buf, start, end, 'market')) this.type = OrderType.MARKET;
+      }
+      case Field.Type: {
+        const word = pack(buf, start, end);
+        const rest = pack(buf, start + 4, end);
+        if (end - start === 5 && word === LIMIT[0] && rest === LIMIT[1]) this.type = OrderType.LIMIT;
+        else if (end - start === 6 && word === MARKET[0] && rest === MARKET[1]) this.type = OrderType.MARKET;
         else return false;
         return true;
-      case Field.Tif:
-        if (bytesAre(buf, start, end, 'GTC')) this.tif = TimeInForce.GTC;
-        else if (bytesAre(buf, start, end, 'IOC')) this.tif = TimeInForce.IOC;
-        else if (bytesAre(buf, start, end, 'FOK')) this.tif = TimeInForce.FOK;
-        else if (bytesAre(buf, start, end, 'DAY')) this.tif = TimeInForce.DAY;
+      }
+      case Field.Tif: {
+        if (end - start !== 3) return false;
+        const word = pack(buf, start, end);
+        if (word === GTC) this.tif = TimeInForce.GTC;
+        else if (word === IOC) this.tif = TimeInForce.IOC;
+        else if (word === FOK) this.tif = TimeInForce.FOK;
+        else if (word === DAY) this.tif = TimeInForce.DAY;
         else return false;
         return true;
+      }
       case Field.Qty:
         this.qtyStart = start;
         this.qtyEnd = end;
