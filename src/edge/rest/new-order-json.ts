@@ -101,7 +101,9 @@ for (const [name, field] of [
   ['postOnly', Field.PostOnly],
 ] as const) {
   const bytes = Buffer.from(name, 'latin1');
-  (KEYS[name.length] ??= []).push([field, pack(bytes, 0, bytes.length), pack(bytes, 4, bytes.length)]);
+  const sameLength = KEYS[name.length] ?? [];
+  sameLength.push([field, pack(bytes, 0, bytes.length), pack(bytes, 4, bytes.length)]);
+  KEYS[name.length] = sameLength;
 }
 
 /** Which field a key names, or 0 for any other key. */
