@@ -32,7 +32,11 @@ function toNs(ms: number): number {
 
 export async function runMicro(cases: MicroCase[], options: MicroOptions): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
+  const gc = (globalThis as { gc?: () => void }).gc;
   for (const c of cases) {
+    // Each case starts from a collected heap, so it does not pay for the previous case's
+    // garbage (a collection of it during this case's timing); its own garbage it pays for.
+    gc?.();
     if (c.measure) {
       results.push({ ...(await c.measure(options)), ...c.extra?.() });
       continue;

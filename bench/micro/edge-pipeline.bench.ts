@@ -190,6 +190,8 @@ function measureOps(
   name: string,
 ): BenchResult {
   const h = histogram();
+  // Start from a collected heap: the previous case's garbage is not this one's cost.
+  (globalThis as { gc?: () => void }).gc?.();
   const warmupEnd = performance.now() + options.warmupMs;
   const end = warmupEnd + options.timeMs;
   let timedNs = 0;
@@ -291,6 +293,9 @@ function measureFix(options: MicroOptions): BenchResult {
     throw new Error(`fix.pipeline.neworder: orders did not reach the venue (${session.endReason})`);
   }
   void outbound;
+  // Ends the session (its heartbeat timer would otherwise keep the whole edge, and its
+  // retained orders, alive into the next measurement).
+  session.onTransportClosed();
   runtime.close();
   return result;
 }
