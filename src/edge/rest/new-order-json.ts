@@ -1,10 +1,10 @@
 // The usual POST /api/v1/orders body, read straight from its bytes.
 //
 // Nearly every order body is a flat JSON object of short ASCII strings that
-// passes the schema. JSON.parse, the schema check and the conversions cost
-// about 2 µs for it, making objects and strings that are dropped at once;
-// reading the bytes costs a tenth of that and leaves byte ranges for the
-// exact decimal parser.
+// passes the schema. JSON.parse alone costs about 0.9 µs for it, and the
+// schema check and conversions add more, making objects and strings that are
+// dropped at once; reading the bytes costs about 0.35 µs and leaves byte
+// ranges for the exact decimal parser.
 //
 // The fast path accepts only a body that NEW_ORDER_BODY accepts, and declines
 // everything else: escapes, non-ASCII, whitespace inside values, unknown or
