@@ -122,8 +122,8 @@ export class FinishedOrders<T> {
   }
 
   /** Whether an order finished under `clOrdId` less than retentionMs before `nowMs`. */
-  has(clOrdId: string, nowMs: number): boolean {
-    return this.findRecent(clOrdId, nowMs) >= 0;
+  has(clOrdId: string, nowMs: number, hash = clOrdIdHash(clOrdId)): boolean {
+    return this.findRecent(clOrdId, nowMs, hash) >= 0;
   }
 
   /** Appends an entry (times must not decrease); an older entry under the same clOrdId is replaced. */
@@ -168,8 +168,7 @@ export class FinishedOrders<T> {
   }
 
   /** Slot offset of clOrdId's entry if it is within the retention at `nowMs`, or -1. */
-  private findRecent(clOrdId: string, nowMs: number): number {
-    const hash = clOrdIdHash(clOrdId);
+  private findRecent(clOrdId: string, nowMs: number, hash = clOrdIdHash(clOrdId)): number {
     if (!this.filter.mayHave(hash) && !this.previousFilter.mayHave(hash)) return -1;
     const at = this.find(clOrdId, hash);
     return at >= 0 && nowMs - this.times[this.slots[at + 1]! - 1]! < this.retentionMs ? at : -1;

@@ -9,7 +9,8 @@
 // for `retentionMs`.
 import { Side, type SideValue } from '../pipeline/request.ts';
 import { formatUnits } from './decimal.ts';
-import { FinishedOrders } from './finished-orders.ts';
+import { clOrdIdHash, FinishedOrders } from './finished-orders.ts';
+import { HashTable, orderIdHash } from './hash-table.ts';
 import type { MarketState } from './markets.ts';
 import type { SharedTables } from './shared-tables.ts';
 
@@ -100,8 +101,14 @@ export class OrderRecord {
   }
 }
 
+/** Order ids are given in the order orders arrive: sorting by them lists the oldest first. */
+function byOrderId(a: OrderRecord, b: OrderRecord): number {
+  return a.orderId - b.orderId;
+}
+
 class AccountOrders {
-  readonly live = new Map<string, OrderRecord>();
+  /** Live orders by clOrdId (keyed with clOrdIdHash). */
+  readonly live = new HashTable<string, OrderRecord>();
   /** Finished orders and replaced-away clOrdIds, by clOrdId, for the retention window. */
   readonly finished: FinishedOrders<OrderRecord>;
 
@@ -112,7 +119,8 @@ class AccountOrders {
 
 export class OrderRegistry {
   private readonly accounts: AccountOrders[] = [];
-  private readonly byOrderId = new Map<number, OrderRecord>();
+  /** Live orders by order id (keyed with orderIdHash). */
+  private readonly byOrderId = new HashTable<number, OrderRecord>();
 
   constructor(
     private readonly tables: SharedTables,
@@ -132,21 +140,23 @@ export class OrderRegistry {
   isClOrdIdTaken(accountIndex: number, clOrdId: string, nowMs: number): boolean {
     const orders = this.accounts[accountIndex];
     if (!orders) return false;
-    if (orders.live.has(clOrdId)) return true;
+    // One hash for both lookups.
+    const hash = clOrdIdHash(clOrdId);
+    if (orders.live.has(clOrdId, hash)) return true;
     // Expired entries are forgotten when orders finish (off the order's path); one not
     // yet forgotten is told apart by its time.
-    return orders.finished.has(clOrdId, nowMs);
+    return orders.finished.has(clOrdId, nowMs, hash);
   }
 
   findLive(accountIndex: number, clOrdId: string): OrderRecord | undefined {
-    return this.accounts[accountIndex]?.live.get(clOrdId);
+    return this.accounts[accountIndex]?.live.get(clOrdId, clOrdIdHash(clOrdId));
   }
 
   /** A live or recently finished order of the account. */
   find(accountIndex: number, clOrdId: string, nowMs: number): OrderRecord | undefined {
     const orders = this.accounts[accountIndex];
     if (!orders) return undefined;
-    const live = orders.live.get(clOrdId);
+    const live = orders.live.get(clOrdId, clOrdIdHash(clOrdId));
     if (live) return live;
     const finished = orders.finished.get(clOrdId, nowMs);
     // A replaced-away clOrdId maps to the order under its new clOrdId; it is not that order's name now.
@@ -155,18 +165,18 @@ export class OrderRegistry {
 
   /** A live order by the firewall's order id (finished ones are found by clOrdId). */
   byId(orderId: number): OrderRecord | undefined {
-    return this.byOrderId.get(orderId);
+    return this.byOrderId.get(orderId, orderIdHash(orderId));
   }
 
-  /** Live orders of an account, optionally of one market. */
+  /** Live orders of an account, optionally of one market, oldest first. */
   liveOrders(accountIndex: number, marketIndex = -1): OrderRecord[] {
     const orders = this.accounts[accountIndex];
     if (!orders) return [];
     const result: OrderRecord[] = [];
-    for (const order of orders.live.values()) {
+    orders.live.forEach((order) => {
       if (marketIndex < 0 || order.market.index === marketIndex) result.push(order);
-    }
-    return result;
+    });
+    return result.sort(byOrderId);
   }
 
   /** Indices of the accounts that have at least one live order. */
@@ -178,12 +188,15 @@ export class OrderRegistry {
     return result;
   }
 
-  /** Every live order of every account (cold path: link loss, shutdown). */
+  /** Every live order of every account, oldest first (cold path: link loss, shutdown). */
   allLiveOrders(): OrderRecord[] {
     const result: OrderRecord[] = [];
-    for (const orders of this.accounts)
-      if (orders) for (const order of orders.live.values()) result.push(order);
-    return result;
+    for (const orders of this.accounts) {
+      orders?.live.forEach((order) => {
+        result.push(order);
+      });
+    }
+    return result.sort(byOrderId);
   }
 
   /** Registers an order being forwarded; it counts as open from now on. */
@@ -202,8 +215,8 @@ export class OrderRegistry {
       input.owner,
       nowMs,
     );
-    this.ordersOf(input.accountIndex).live.set(record.clOrdId, record);
-    this.byOrderId.set(record.orderId, record);
+    this.ordersOf(input.accountIndex).live.set(record.clOrdId, clOrdIdHash(record.clOrdId), record);
+    this.byOrderId.set(record.orderId, orderIdHash(record.orderId), record);
     this.tables.addOpenOrders(record.accountIndex, 1);
     this.tables.addOpen(
       record.accountIndex,
@@ -215,13 +228,13 @@ export class OrderRegistry {
   }
 
   onAck(orderId: number): OrderRecord | undefined {
-    const record = this.byOrderId.get(orderId);
+    const record = this.byOrderId.get(orderId, orderIdHash(orderId));
     if (record && record.status === OrderStatus.PENDING_NEW) record.status = OrderStatus.NEW;
     return record;
   }
 
   onReject(orderId: number, reason: string, nowMs: number): OrderRecord | undefined {
-    const record = this.byOrderId.get(orderId);
+    const record = this.byOrderId.get(orderId, orderIdHash(orderId));
     if (!record?.live) return record;
     record.rejectReason = reason;
     this.finish(record, OrderStatus.REJECTED, nowMs);
@@ -230,7 +243,7 @@ export class OrderRegistry {
 
   /** A fill of `qtyLots` at `priceTicks`, after which `leavesLots` remain open at the venue. */
   onFill(orderId: number, qtyLots: number, priceTicks: number, leavesLots: number, nowMs: number) {
-    const record = this.byOrderId.get(orderId);
+    const record = this.byOrderId.get(orderId, orderIdHash(orderId));
     if (!record?.live) return record;
     const buy = record.side === Side.BUY;
     record.filledLots += qtyLots;
@@ -248,7 +261,7 @@ export class OrderRegistry {
   }
 
   onCanceled(orderId: number, nowMs: number): OrderRecord | undefined {
-    const record = this.byOrderId.get(orderId);
+    const record = this.byOrderId.get(orderId, orderIdHash(orderId));
     if (!record?.live) return record;
     this.finish(record, OrderStatus.CANCELED, nowMs);
     return record;
@@ -263,15 +276,15 @@ export class OrderRegistry {
     leavesLots: number,
     nowMs: number,
   ) {
-    const record = this.byOrderId.get(orderId);
+    const record = this.byOrderId.get(orderId, orderIdHash(orderId));
     if (!record?.live) return record;
     const orders = this.ordersOf(record.accountIndex);
     if (clOrdId !== record.clOrdId) {
-      orders.live.delete(record.clOrdId);
+      orders.live.delete(record.clOrdId, clOrdIdHash(record.clOrdId));
       this.prune(orders, nowMs);
       orders.finished.add(record.clOrdId, record, nowMs); // the old clOrdId stays taken
       record.clOrdId = clOrdId;
-      orders.live.set(clOrdId, record);
+      orders.live.set(clOrdId, clOrdIdHash(clOrdId), record);
     }
     this.tables.addOpen(
       record.accountIndex,
@@ -298,10 +311,10 @@ export class OrderRegistry {
     if (status !== OrderStatus.FILLED) record.leavesLots = 0;
     record.status = status;
     record.finishedMs = nowMs;
-    orders.live.delete(record.clOrdId);
+    orders.live.delete(record.clOrdId, clOrdIdHash(record.clOrdId));
     // Only live orders are found by id (the venue's events); finished ones by clOrdId.
-    // Keeping the id map to live orders keeps it small and in cache.
-    this.byOrderId.delete(record.orderId);
+    // Keeping the id table to live orders keeps it small and in cache.
+    this.byOrderId.delete(record.orderId, orderIdHash(record.orderId));
     this.prune(orders, nowMs);
     orders.finished.add(record.clOrdId, record, nowMs);
   }
