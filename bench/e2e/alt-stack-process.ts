@@ -11,6 +11,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { OrderInput } from '../../src/client/rest-client.ts';
 import { OrderType, Side, TimeInForce } from '../../src/pipeline/request.ts';
 import { runChild } from './child.ts';
 import type { KeySpec, ListeningInfo } from './protocol.ts';
@@ -27,17 +28,6 @@ declare module 'fastify' {
   interface FastifyRequest {
     rawBody?: Buffer;
   }
-}
-
-interface OrderBody {
-  clOrdId: string;
-  symbol: string;
-  side: 'buy' | 'sell';
-  type: 'limit' | 'market';
-  qty: string;
-  price?: string;
-  tif?: 'GTC' | 'IOC' | 'FOK' | 'DAY';
-  postOnly?: boolean;
 }
 
 const orderSchema = {
@@ -184,7 +174,7 @@ async function start(options: AltStackOptions): Promise<ListeningInfo> {
     seen.add(signature);
   });
 
-  server.post<{ Body: OrderBody }>(
+  server.post<{ Body: OrderInput }>(
     '/api/v1/orders',
     { schema: { body: orderSchema } },
     async (request, reply) => {

@@ -2,10 +2,9 @@
 // body's "symbol"). A market maker's orders repeat a few symbols, so the last
 // match is kept as bytes: a repeat is a byte compare, with no string made and
 // no map lookup.
-import type { MarketState } from '../state/markets.ts';
 
-const latin1Slice = (Buffer.prototype as unknown as { latin1Slice: (start: number, end: number) => string })
-  .latin1Slice;
+import { latin1Text } from '../state/latin1-text.ts';
+import type { MarketState } from '../state/markets.ts';
 
 export class MarketLookup {
   private lastBytes: Uint8Array = new Uint8Array(0);
@@ -21,7 +20,7 @@ export class MarketLookup {
     markets: ReadonlyMap<string, MarketState>,
   ): MarketState | undefined {
     if (markets === this.lastMarkets && this.isLast(buf, start, end)) return this.lastMarket;
-    const market = markets.get(latin1Slice.call(buf, start, end));
+    const market = markets.get(latin1Text(buf, start, end));
     if (market !== undefined) {
       this.lastBytes = Buffer.from(market.symbol, 'latin1');
       this.lastMarket = market;

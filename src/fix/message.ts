@@ -4,14 +4,13 @@
 // values are only valid while the frame is, i.e. during the synchronous
 // handling of that frame. Copy out (getString) what must outlive it.
 
+import { latin1Text } from '../state/latin1-text.ts';
 import type { ParseErrorValue } from './parse-error.ts';
 import { parseUtcTimestamp } from './utc-timestamp.ts';
 
 /** Tags below this have a direct slot, so looking them up is O(1); higher ones are scanned. */
 const DIRECT_TAGS = 1024;
 const EMPTY = new Uint8Array(0);
-const latin1Slice = (Buffer.prototype as unknown as { latin1Slice: (start: number, end: number) => string })
-  .latin1Slice;
 const MINUS = 0x2d;
 const ZERO = 0x30;
 
@@ -225,8 +224,7 @@ export class FixMessage {
     const buf = this.bytes;
     const start = this.fields[i * 3 + 1]!;
     const end = this.fields[i * 3 + 2]!;
-    // Buffer's native latin1 slice accepts any Uint8Array and builds a flat one-byte string.
-    return latin1Slice.call(buf, start, end);
+    return latin1Text(buf, start, end);
   }
 
   /**

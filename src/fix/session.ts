@@ -96,8 +96,11 @@ export interface LogonAuthenticator {
 
 export interface SessionApplication {
   onLogon(session: FixSession): void;
-  /** A valid, in-sequence application message (D, F, G, q). The message view is valid only during the call. */
-  onMessage(session: FixSession, msg: FixMessage, msgType: number): void;
+  /**
+   * A valid, in-sequence application message (D, F, G, q) and its MsgSeqNum (already read
+   * by the session). The message view is valid only during the call.
+   */
+  onMessage(session: FixSession, msg: FixMessage, msgType: number, seqNum: number): void;
   /** Exactly once, after logout/close for any reason. */
   onEnd(session: FixSession, reason: string): void;
 }
@@ -577,7 +580,7 @@ export class FixSession {
       case MsgTypeByte.OrderCancelReplaceRequest:
       case MsgTypeByte.OrderMassCancelRequest:
         this.counters.applicationMessagesIn++;
-        this.app.onMessage(this, msg, msgType);
+        this.app.onMessage(this, msg, msgType, seq);
         return;
       case MsgTypeByte.Heartbeat:
         return;

@@ -6,9 +6,9 @@
 // clOrdId was used recently, and the answer is nearly always no. With the
 // retention window holding hundreds of thousands of entries, a Map's miss
 // walks a bucket chain of heap objects scattered in memory (measured 250 ns
-// at 200k entries, 640 ns at 2M). Here a miss reads one cache line of an
-// Int32Array (the index is linear-probed at most half full), and the strings
-// are compared only when their 32-bit hashes agree.
+// at 200k entries, 640 ns at 2M). Here a miss reads one cache line of a
+// table (the registry's HashTable, at most half full), and the strings are
+// compared only when their 32-bit hashes agree.
 //
 // Even that line is a cache and TLB miss once the index outgrows the caches
 // (measured 300 ns inside the order path). So a blocked Bloom filter, 16 bits
@@ -17,22 +17,9 @@
 // of the index's size. Entries cannot be taken out of a Bloom filter, so there
 // are two, each filled during one retention period; the older is dropped once
 // everything in it has expired. A filter that fills up is rebuilt twice as big.
-//
-// The hash is seeded per process, so clients cannot pick clOrdIds that all
-// land in one probe sequence without seeing the seed.
-import { randomBytes } from 'node:crypto';
+import { clOrdIdHash, HashTable } from './hash-table.ts';
 
-const SEED = randomBytes(4).readInt32LE(0);
 const MIN_CAPACITY = 16;
-
-/** A seeded 32-bit hash of a string's UTF-16 code units (FNV-1a, then murmur3's finalizer). */
-export function clOrdIdHash(text: string): number {
-  let h = SEED ^ 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return h ^ (h >>> 16);
-}
 
 /** Bits of filter per entry (4 probes: about 0.3% false positives when full). */
 const FILTER_BITS_PER_ENTRY = 16;
@@ -94,8 +81,8 @@ export class FinishedOrders<T> {
   private hashes: Int32Array;
   private head = 0;
   private count = 0;
-  // The index: 2 x capacity slots of [hash, ring position + 1]; 0 marks an empty slot.
-  private slots: Int32Array;
+  // The index: clOrdId -> ring position.
+  private index = new HashTable<string, number>();
   // The filters: `filter` holds what finished since `filterStartMs`, `previousFilter` the period before.
   private filter = new HashFilter(0);
   private previousFilter = new HashFilter(0);
@@ -108,7 +95,6 @@ export class FinishedOrders<T> {
     this.records = new Array(capacity).fill(undefined);
     this.times = new Float64Array(capacity);
     this.hashes = new Int32Array(capacity);
-    this.slots = new Int32Array(capacity * 4);
   }
 
   get size(): number {
@@ -117,8 +103,8 @@ export class FinishedOrders<T> {
 
   /** The order that finished (or was replaced away) under `clOrdId` less than retentionMs before `nowMs`. */
   get(clOrdId: string, nowMs: number): T | undefined {
-    const at = this.findRecent(clOrdId, nowMs);
-    return at < 0 ? undefined : this.records[this.slots[at + 1]! - 1];
+    const position = this.findRecent(clOrdId, nowMs);
+    return position < 0 ? undefined : this.records[position];
   }
 
   /** Whether an order finished under `clOrdId` less than retentionMs before `nowMs`. */
@@ -127,15 +113,12 @@ export class FinishedOrders<T> {
   }
 
   /** Appends an entry (times must not decrease); an older entry under the same clOrdId is replaced. */
-  add(clOrdId: string, record: T, nowMs: number): void {
-    const hash = clOrdIdHash(clOrdId);
-    const old = this.find(clOrdId, hash);
-    if (old >= 0) {
+  add(clOrdId: string, record: T, nowMs: number, hash = clOrdIdHash(clOrdId)): void {
+    const old = this.index.get(clOrdId, hash);
+    if (old !== undefined) {
       // Keep one entry per clOrdId: the old one's queue place is emptied, not reused.
-      const position = this.slots[old + 1]! - 1;
-      this.ids[position] = undefined;
-      this.records[position] = undefined;
-      this.unindex(old);
+      this.ids[old] = undefined;
+      this.records[old] = undefined;
     }
     if (this.count === this.ids.length) this.resize(this.ids.length * 2);
     const position = (this.head + this.count) & (this.ids.length - 1);
@@ -144,7 +127,7 @@ export class FinishedOrders<T> {
     this.times[position] = nowMs;
     this.hashes[position] = hash;
     this.count++;
-    this.index(hash, position);
+    this.index.set(clOrdId, hash, position);
     this.addToFilter(hash, nowMs);
   }
 
@@ -154,7 +137,7 @@ export class FinishedOrders<T> {
     while (this.count > 0 && nowMs - this.times[this.head]! >= this.retentionMs) {
       const position = this.head;
       if (this.ids[position] !== undefined) {
-        this.unindex(this.slotOf(this.hashes[position]!, position));
+        this.index.delete(this.ids[position]!, this.hashes[position]!);
         this.ids[position] = undefined;
         this.records[position] = undefined;
       }
@@ -167,11 +150,11 @@ export class FinishedOrders<T> {
     }
   }
 
-  /** Slot offset of clOrdId's entry if it is within the retention at `nowMs`, or -1. */
+  /** Ring position of clOrdId's entry if it is within the retention at `nowMs`, or -1. */
   private findRecent(clOrdId: string, nowMs: number, hash = clOrdIdHash(clOrdId)): number {
     if (!this.filter.mayHave(hash) && !this.previousFilter.mayHave(hash)) return -1;
-    const at = this.find(clOrdId, hash);
-    return at >= 0 && nowMs - this.times[this.slots[at + 1]! - 1]! < this.retentionMs ? at : -1;
+    const position = this.index.get(clOrdId, hash);
+    return position !== undefined && nowMs - this.times[position]! < this.retentionMs ? position : -1;
   }
 
   private addToFilter(hash: number, nowMs: number): void {
@@ -205,55 +188,7 @@ export class FinishedOrders<T> {
     this.filter = grown;
   }
 
-  /** Slot offset (in `slots`) of clOrdId's entry, or -1. */
-  private find(clOrdId: string, hash: number): number {
-    const slots = this.slots;
-    const mask = slots.length / 2 - 1;
-    for (let i = hash & mask; ; i = (i + 1) & mask) {
-      const at = i * 2;
-      const position = slots[at + 1]!;
-      if (position === 0) return -1;
-      if (slots[at] === hash && this.ids[position - 1] === clOrdId) return at;
-    }
-  }
-
-  /** Slot offset of the entry at ring `position` (it is indexed). */
-  private slotOf(hash: number, position: number): number {
-    const slots = this.slots;
-    const mask = slots.length / 2 - 1;
-    for (let i = hash & mask; ; i = (i + 1) & mask) {
-      if (slots[i * 2 + 1] === position + 1) return i * 2;
-    }
-  }
-
-  private index(hash: number, position: number): void {
-    const slots = this.slots;
-    const mask = slots.length / 2 - 1;
-    let i = hash & mask;
-    while (slots[i * 2 + 1] !== 0) i = (i + 1) & mask;
-    slots[i * 2] = hash;
-    slots[i * 2 + 1] = position + 1;
-  }
-
-  /** Empties a slot, shifting later entries of its probe run back (no tombstones). */
-  private unindex(at: number): void {
-    const slots = this.slots;
-    const mask = slots.length / 2 - 1;
-    let hole = at / 2;
-    for (let i = (hole + 1) & mask; slots[i * 2 + 1] !== 0; i = (i + 1) & mask) {
-      const home = slots[i * 2]! & mask;
-      // The entry at i may fill the hole unless its home lies cyclically in (hole, i].
-      const stays = hole <= i ? hole < home && home <= i : hole < home || home <= i;
-      if (stays) continue;
-      slots[hole * 2] = slots[i * 2]!;
-      slots[hole * 2 + 1] = slots[i * 2 + 1]!;
-      hole = i;
-    }
-    slots[hole * 2] = 0;
-    slots[hole * 2 + 1] = 0;
-  }
-
-  /** Re-lays the queue from position 0 in a ring of `capacity` entries and rebuilds the index. */
+  /** Re-lays the queue from position 0 in a ring of `capacity` entries and rebuilds the index (positions moved). */
   private resize(capacity: number): void {
     const ids: (string | undefined)[] = new Array(capacity).fill(undefined);
     const records: (T | undefined)[] = new Array(capacity).fill(undefined);
@@ -272,7 +207,7 @@ export class FinishedOrders<T> {
     this.times = times;
     this.hashes = hashes;
     this.head = 0;
-    this.slots = new Int32Array(capacity * 4);
-    for (let k = 0; k < this.count; k++) if (ids[k] !== undefined) this.index(hashes[k]!, k);
+    this.index = new HashTable();
+    for (let k = 0; k < this.count; k++) if (ids[k] !== undefined) this.index.set(ids[k]!, hashes[k]!, k);
   }
 }

@@ -1,5 +1,5 @@
-// A hash map that never shrinks, for the registry's live orders (by clOrdId
-// and by order id).
+// A hash map that never shrinks, for the registry's orders: live ones by
+// clOrdId and by order id, and the finished ones' index.
 //
 // Why not a Map: a V8 Map rehashes as it grows past each power of two and
 // again as it shrinks below a quarter, so an account whose live orders swing
@@ -14,7 +14,20 @@
 // finished lookups. Open addressing with linear probing at most half full;
 // deletion shifts the probe run back, so there are no tombstones.
 
+import { randomBytes } from 'node:crypto';
+
 const MIN_SLOTS = 16;
+/** Seeded per process, so clients cannot pick clOrdIds that all land in one probe run without seeing it. */
+const SEED = randomBytes(4).readInt32LE(0);
+
+/** A seeded 32-bit hash of a string's UTF-16 code units (FNV-1a, then murmur3's finalizer). */
+export function clOrdIdHash(text: string): number {
+  let h = SEED ^ 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
 
 /** A 32-bit hash of a non-negative integer id (below 2^53). */
 export function orderIdHash(id: number): number {

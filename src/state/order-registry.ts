@@ -9,8 +9,8 @@
 // for `retentionMs`.
 import { Side, type SideValue } from '../pipeline/request.ts';
 import { formatUnits } from './decimal.ts';
-import { clOrdIdHash, FinishedOrders } from './finished-orders.ts';
-import { HashTable, orderIdHash } from './hash-table.ts';
+import { FinishedOrders } from './finished-orders.ts';
+import { clOrdIdHash, HashTable, orderIdHash } from './hash-table.ts';
 import type { MarketState } from './markets.ts';
 import type { SharedTables } from './shared-tables.ts';
 
@@ -280,9 +280,10 @@ export class OrderRegistry {
     if (!record?.live) return record;
     const orders = this.ordersOf(record.accountIndex);
     if (clOrdId !== record.clOrdId) {
-      orders.live.delete(record.clOrdId, clOrdIdHash(record.clOrdId));
+      const oldHash = clOrdIdHash(record.clOrdId);
+      orders.live.delete(record.clOrdId, oldHash);
       this.prune(orders, nowMs);
-      orders.finished.add(record.clOrdId, record, nowMs); // the old clOrdId stays taken
+      orders.finished.add(record.clOrdId, record, nowMs, oldHash); // the old clOrdId stays taken
       record.clOrdId = clOrdId;
       orders.live.set(clOrdId, clOrdIdHash(clOrdId), record);
     }
@@ -311,12 +312,13 @@ export class OrderRegistry {
     if (status !== OrderStatus.FILLED) record.leavesLots = 0;
     record.status = status;
     record.finishedMs = nowMs;
-    orders.live.delete(record.clOrdId, clOrdIdHash(record.clOrdId));
+    const hash = clOrdIdHash(record.clOrdId);
+    orders.live.delete(record.clOrdId, hash);
     // Only live orders are found by id (the venue's events); finished ones by clOrdId.
     // Keeping the id table to live orders keeps it small and in cache.
     this.byOrderId.delete(record.orderId, orderIdHash(record.orderId));
     this.prune(orders, nowMs);
-    orders.finished.add(record.clOrdId, record, nowMs);
+    orders.finished.add(record.clOrdId, record, nowMs, hash);
   }
 
   /** Forgets finished orders past the retention window. */

@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { clOrdIdHash, FinishedOrders } from '../../src/state/finished-orders.ts';
+import { FinishedOrders } from '../../src/state/finished-orders.ts';
+import { clOrdIdHash } from '../../src/state/hash-table.ts';
 
 type Op = { kind: 'add'; id: number; dt: number } | { kind: 'forget' } | { kind: 'wait'; dt: number };
 

@@ -101,8 +101,8 @@ export class FixConnection implements SessionApplication, OrderOwner {
     );
   }
 
-  onMessage(session: FixSession, msg: FixMessage, msgType: number): void {
-    this.currentSeq = msg.getInt(Tag.MsgSeqNum);
+  onMessage(session: FixSession, msg: FixMessage, msgType: number, seqNum: number): void {
+    this.currentSeq = seqNum;
     switch (msgType) {
       case MsgTypeByte.NewOrderSingle:
         this.onNewOrder(session, msg);
@@ -118,7 +118,7 @@ export class FixConnection implements SessionApplication, OrderOwner {
         return;
       default:
         session.sendBusinessReject(
-          msg.getInt(Tag.MsgSeqNum),
+          seqNum,
           String.fromCharCode(msgType),
           3,
           'INVALID_REQUEST: unsupported MsgType',

@@ -10,6 +10,7 @@ import type uWS from 'uWebSockets.js';
 import { FixSession, maxFrameBytes, type SessionTimers, type SessionTransport } from '../../fix/session.ts';
 import { RejectCode, rejectInfo } from '../../pipeline/reject-codes.ts';
 import type { EdgeContext } from '../edge-context.ts';
+import { peerAddress } from '../peer-address.ts';
 import { FixAuthenticator, SenderCompIdClaims } from './fix-authenticator.ts';
 import { FixConnection } from './fix-connection.ts';
 import { Outbox, OutboxFlusher } from './outbox.ts';
@@ -34,8 +35,6 @@ const timers: SessionTimers = {
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
   now: Date.now,
 };
-
-const utf8 = new TextDecoder();
 
 export class FixEndpoint {
   private readonly connectionsPerIp = new Map<string, number>();
@@ -67,7 +66,7 @@ export class FixEndpoint {
       closeOnBackpressureLimit: 1,
       idleTimeout,
       upgrade: (res, req, context) => {
-        const ip = utf8.decode(res.getRemoteAddressAsText());
+        const ip = peerAddress(res);
         const count = this.connectionsPerIp.get(ip) ?? 0;
         if (count >= this.edge.runtime.config.limits.maxConnectionsPerIp) {
           const info = rejectInfo(RejectCode.RATE_LIMITED);

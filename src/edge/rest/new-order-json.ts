@@ -63,60 +63,59 @@ function pack(buf: Uint8Array, at: number, end: number): number {
   return value;
 }
 
-/** pack() of an ASCII word, for comparing with. */
-function packed(word: string): number {
-  return pack(Buffer.from(word, 'latin1'), 0, word.length);
+/** An ASCII word of up to eight bytes, packed for a compare of two numbers, and what it stands for. */
+interface Word {
+  length: number;
+  head: number;
+  tail: number;
+  value: number;
 }
 
-const BUY = packed('buy');
-const SELL = packed('sell');
-const LIMIT = [packed('limi'), packed('t')];
-const MARKET = [packed('mark'), packed('et')];
-const GTC = packed('GTC');
-const IOC = packed('IOC');
-const FOK = packed('FOK');
-const DAY = packed('DAY');
+function word(text: string, value = 1): Word {
+  const bytes = Buffer.from(text, 'latin1');
+  return {
+    length: bytes.length,
+    head: pack(bytes, 0, bytes.length),
+    tail: pack(bytes, 4, bytes.length),
+    value,
+  };
+}
+
+/** The value of the word buf[start, end) is among `words`, or 0 if it is none of them. */
+function wordValue(buf: Uint8Array, start: number, end: number, words: readonly Word[]): number {
+  const length = end - start;
+  const head = pack(buf, start, end);
+  const tail = pack(buf, start + 4, end);
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (w.length === length && w.head === head && w.tail === tail) return w.value;
+  }
+  return 0;
+}
+
+const FIELDS = [
+  word('clOrdId', Field.ClOrdId),
+  word('symbol', Field.Symbol),
+  word('side', Field.Side),
+  word('type', Field.Type),
+  word('qty', Field.Qty),
+  word('price', Field.Price),
+  word('tif', Field.Tif),
+  word('postOnly', Field.PostOnly),
+];
+const SIDES = [word('buy', Side.BUY), word('sell', Side.SELL)];
+const TYPES = [word('limit', OrderType.LIMIT), word('market', OrderType.MARKET)];
+const TIFS = [
+  word('GTC', TimeInForce.GTC),
+  word('IOC', TimeInForce.IOC),
+  word('FOK', TimeInForce.FOK),
+  word('DAY', TimeInForce.DAY),
+];
+const TRUE = [word('true')];
+const FALSE = [word('false')];
 
 function isWhitespace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-}
-
-/** Whether buf[start, end) is the ASCII text `word`. */
-function bytesAre(buf: Uint8Array, start: number, end: number, word: string): boolean {
-  if (end - start !== word.length) return false;
-  for (let k = 0; k < word.length; k++) if (buf[start + k] !== word.charCodeAt(k)) return false;
-  return true;
-}
-
-/** The keys, by length: [field, first four bytes packed, the rest packed]. */
-const KEYS: [number, number, number][][] = [];
-for (const [name, field] of [
-  ['clOrdId', Field.ClOrdId],
-  ['symbol', Field.Symbol],
-  ['side', Field.Side],
-  ['type', Field.Type],
-  ['qty', Field.Qty],
-  ['price', Field.Price],
-  ['tif', Field.Tif],
-  ['postOnly', Field.PostOnly],
-] as const) {
-  const bytes = Buffer.from(name, 'latin1');
-  const sameLength = KEYS[name.length] ?? [];
-  sameLength.push([field, pack(bytes, 0, bytes.length), pack(bytes, 4, bytes.length)]);
-  KEYS[name.length] = sameLength;
-}
-
-/** Which field a key names, or 0 for any other key. */
-function fieldOf(buf: Uint8Array, start: number, end: number): number {
-  const candidates = KEYS[end - start];
-  if (candidates === undefined) return 0;
-  const head = pack(buf, start, end);
-  const tail = pack(buf, start + 4, end);
-  for (let i = 0; i < candidates.length; i++) {
-    const candidate = candidates[i]!;
-    if (head === candidate[1] && tail === candidate[2]) return candidate[0];
-  }
-  return 0;
 }
 
 /** NEW_ORDER_BODY's decimal pattern, (0|[1-9][0-9]*)(\.[0-9]+)?, and its maxLength. */
@@ -176,7 +175,7 @@ export class NewOrderJson {
       const keyStart = ++p;
       while (p < length && buf[p] !== QUOTE) p++;
       if (p === length) return false;
-      const field = fieldOf(buf, keyStart, p);
+      const field = wordValue(buf, keyStart, p, FIELDS);
       if (field === 0 || (seen & field) !== 0) return false;
       seen |= field;
       p++;
@@ -185,10 +184,10 @@ export class NewOrderJson {
       p++;
       while (p < length && isWhitespace(buf[p]!)) p++;
       if (field === Field.PostOnly) {
-        if (bytesAre(buf, p, p + 4, 'true')) {
+        if (wordValue(buf, p, Math.min(p + 4, length), TRUE) !== 0) {
           this.postOnly = true;
           p += 4;
-        } else if (bytesAre(buf, p, p + 5, 'false')) {
+        } else if (wordValue(buf, p, Math.min(p + 5, length), FALSE) !== 0) {
           p += 5;
         } else return false;
       } else {
@@ -225,29 +224,19 @@ export class NewOrderJson {
         this.symbolEnd = end;
         return isSymbol(buf, start, end);
       case Field.Side: {
-        const word = pack(buf, start, end);
-        if (end - start === 3 && word === BUY) this.side = Side.BUY;
-        else if (end - start === 4 && word === SELL) this.side = Side.SELL;
-        else return false;
-        return true;
+        const side = wordValue(buf, start, end, SIDES);
+        this.side = side as SideValue;
+        return side !== 0;
       }
       case Field.Type: {
-        const word = pack(buf, start, end);
-        const rest = pack(buf, start + 4, end);
-        if (end - start === 5 && word === LIMIT[0] && rest === LIMIT[1]) this.type = OrderType.LIMIT;
-        else if (end - start === 6 && word === MARKET[0] && rest === MARKET[1]) this.type = OrderType.MARKET;
-        else return false;
-        return true;
+        const type = wordValue(buf, start, end, TYPES);
+        this.type = type as OrderTypeValue;
+        return type !== 0;
       }
       case Field.Tif: {
-        if (end - start !== 3) return false;
-        const word = pack(buf, start, end);
-        if (word === GTC) this.tif = TimeInForce.GTC;
-        else if (word === IOC) this.tif = TimeInForce.IOC;
-        else if (word === FOK) this.tif = TimeInForce.FOK;
-        else if (word === DAY) this.tif = TimeInForce.DAY;
-        else return false;
-        return true;
+        const tif = wordValue(buf, start, end, TIFS);
+        this.tif = tif as TimeInForceValue;
+        return tif !== 0;
       }
       case Field.Qty:
         this.qtyStart = start;

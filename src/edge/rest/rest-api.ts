@@ -14,9 +14,11 @@ import { runPipeline } from '../../pipeline/pipeline.ts';
 import { PASS, RejectCode, type Verdict } from '../../pipeline/reject-codes.ts';
 import { Action, CL_ORD_ID, OrderRequest, OrderType, Side, TimeInForce } from '../../pipeline/request.ts';
 import { ipLimitKey } from '../../pipeline/throttle.ts';
+import { latin1Text } from '../../state/latin1-text.ts';
 import type { MarketState } from '../../state/markets.ts';
 import type { EdgeContext } from '../edge-context.ts';
 import { MarketLookup } from '../market-lookup.ts';
+import { peerAddress } from '../peer-address.ts';
 import { type BodySchema, CANCEL_ALL_BODY, checkBody, NEW_ORDER_BODY } from './body-schema.ts';
 import { NewOrderJson } from './new-order-json.ts';
 import { buildOpenApi } from './openapi.ts';
@@ -82,15 +84,8 @@ export const REST_ROUTES: readonly RestRoute[] = [
 ];
 
 const utf8 = new TextDecoder();
-const latin1Slice = (Buffer.prototype as unknown as { latin1Slice: (start: number, end: number) => string })
-  .latin1Slice;
 const EMPTY = new Uint8Array(0);
 
-/** The peer's address as text (ASCII: a latin1 slice costs a third of a TextDecoder's decode). */
-function addressText(res: HttpResponse): string {
-  const bytes = new Uint8Array(res.getRemoteAddressAsText());
-  return latin1Slice.call(bytes, 0, bytes.length);
-}
 const TIF = {
   GTC: TimeInForce.GTC,
   IOC: TimeInForce.IOC,
@@ -140,7 +135,7 @@ export class RestApi {
     // Anything else under the API: a clear error, not uWS's empty 404.
     app.any('/api/*', (res, req) => {
       const known = REST_ROUTES.some((r) => matches(r.pattern, req.getUrl()));
-      const ipKey = this.ipKey(addressText(res));
+      const ipKey = this.ipKey(peerAddress(res));
       const call = this.newCall(res, req.getHeader('accept'), ipKey);
       call.failWithStatus(known ? 405 : 404, `no route ${req.getCaseSensitiveMethod()} ${req.getUrl()}`);
     });
@@ -189,7 +184,7 @@ export class RestApi {
       timestamp: req.getHeader('x-pc-timestamp'),
       signature: req.getHeader('x-pc-signature'),
       contentType: req.getHeader('content-type'),
-      ip: addressText(res),
+      ip: peerAddress(res),
       ipKey: 0n,
     };
     head.ipKey = this.ipKey(head.ip);
@@ -359,13 +354,13 @@ export class RestApi {
     const markets = this.edge.runtime.model.markets;
     const json = this.newOrderJson;
     if (!contentType.includes('msgpack') && json.read(body)) {
-      req.clOrdId = latin1Slice.call(body, json.clOrdIdStart, json.clOrdIdEnd);
+      req.clOrdId = latin1Text(body, json.clOrdIdStart, json.clOrdIdEnd);
       req.side = json.side;
       req.type = json.type;
       req.tif = json.tif;
       req.postOnly = json.postOnly;
       const market = this.markets.find(body, json.symbolStart, json.symbolEnd, markets);
-      req.symbol = market?.symbol ?? latin1Slice.call(body, json.symbolStart, json.symbolEnd);
+      req.symbol = market?.symbol ?? latin1Text(body, json.symbolStart, json.symbolEnd);
       const price = json.priceStart < 0 ? null : body;
       return this.setOrderValues(
         req,
