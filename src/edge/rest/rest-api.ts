@@ -160,8 +160,13 @@ export class RestApi {
 
   /** A call whose RateLimit headers describe the caller's address until it authenticates (SPEC: on every response). */
   private newCall(res: HttpResponse, accept: string, ipKey: bigint): RestCall {
-    const requestId = `${this.idPrefix}-${(this.nextRequestId++).toString(36)}`;
-    const call = new RestCall(res, requestId, accept.includes('application/msgpack'), this.hooks);
+    const call = new RestCall(
+      res,
+      this.idPrefix,
+      this.nextRequestId++,
+      accept.includes('application/msgpack'),
+      this.hooks,
+    );
     call.limitBy(
       ipKey,
       this.edge.runtime.model.policies.perIp,

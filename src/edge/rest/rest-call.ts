@@ -30,12 +30,23 @@ export class RestCall implements ReplyTarget, OrderOwner {
   private limitName = '';
   private limitRatePerSec = 0;
 
+  private requestIdText = '';
+
   constructor(
     readonly res: HttpResponse,
-    readonly requestId: string,
+    private readonly requestIdPrefix: string,
+    private readonly requestNumber: number,
     readonly msgpack: boolean,
     private readonly hooks: RestCallHooks,
   ) {}
+
+  /** `<prefix>-<number in base 36>`, made when first needed (the response, a log line): off the way to the venue. */
+  get requestId(): string {
+    if (this.requestIdText === '') {
+      this.requestIdText = `${this.requestIdPrefix}-${this.requestNumber.toString(36)}`;
+    }
+    return this.requestIdText;
+  }
 
   /** Which policy the response's RateLimit headers describe. */
   limitBy(key: bigint, policy: number, name: string, ratePerSec: number): void {
