@@ -103,6 +103,10 @@ export class VenueEncoder {
   private readonly utf8 = new Map<string, Uint8Array>();
   private readonly textEncoder = new TextEncoder();
   private readonly newOrderTemplates = new Map<string, Map<string, PatchableFrame>>();
+  /** The last NewOrder's template: a market maker's orders mostly repeat account and symbol. */
+  private lastAccount = '';
+  private lastSymbol = '';
+  private lastTemplate: PatchableFrame | null = null;
   private readonly cancelTemplate = cancelTemplate();
 
   constructor(initialSize = 256) {
@@ -131,16 +135,12 @@ export class VenueEncoder {
     priceTicks: number,
     qtyLots: number,
   ): Uint8Array {
-    let bySymbol = this.newOrderTemplates.get(account);
-    if (bySymbol === undefined) {
-      if (this.newOrderTemplates.size >= TEMPLATE_ACCOUNTS) this.newOrderTemplates.clear();
-      bySymbol = new Map();
-      this.newOrderTemplates.set(account, bySymbol);
-    }
-    let template = bySymbol.get(symbol);
-    if (template === undefined) {
-      template = newOrderTemplate(account, symbol);
-      bySymbol.set(symbol, template);
+    let template = this.lastTemplate;
+    if (template === null || account !== this.lastAccount || symbol !== this.lastSymbol) {
+      template = this.templateFor(account, symbol);
+      this.lastAccount = account;
+      this.lastSymbol = symbol;
+      this.lastTemplate = template;
     }
     const [request, order, sideAt, typeAt, tifAt, postOnlyAt, price, qty] = template.positions;
     const t = template.frame;
@@ -153,6 +153,21 @@ export class VenueEncoder {
     t.set64(price!, priceTicks);
     t.set64(qty!, qtyLots);
     return t.bytes;
+  }
+
+  private templateFor(account: string, symbol: string): PatchableFrame {
+    let bySymbol = this.newOrderTemplates.get(account);
+    if (bySymbol === undefined) {
+      if (this.newOrderTemplates.size >= TEMPLATE_ACCOUNTS) this.newOrderTemplates.clear();
+      bySymbol = new Map();
+      this.newOrderTemplates.set(account, bySymbol);
+    }
+    let template = bySymbol.get(symbol);
+    if (template === undefined) {
+      template = newOrderTemplate(account, symbol);
+      bySymbol.set(symbol, template);
+    }
+    return template;
   }
 
   /** A Cancel frame, by patching one template. */
