@@ -121,11 +121,22 @@ export class OrderRegistry {
   private readonly accounts: AccountOrders[] = [];
   /** Live orders by order id (keyed with orderIdHash). */
   private readonly byOrderId = new HashTable<number, OrderRecord>();
+  /** The last clOrdId hashed and its hash: a new order's is checked, then registered. */
+  private lastClOrdId = '';
+  private lastClOrdIdHash = clOrdIdHash('');
 
   constructor(
     private readonly tables: SharedTables,
     readonly retentionMs = 10 * 60 * 1000,
   ) {}
+
+  private hashOf(clOrdId: string): number {
+    if (clOrdId !== this.lastClOrdId) {
+      this.lastClOrdId = clOrdId;
+      this.lastClOrdIdHash = clOrdIdHash(clOrdId);
+    }
+    return this.lastClOrdIdHash;
+  }
 
   private ordersOf(accountIndex: number): AccountOrders {
     let orders = this.accounts[accountIndex];
@@ -140,8 +151,8 @@ export class OrderRegistry {
   isClOrdIdTaken(accountIndex: number, clOrdId: string, nowMs: number): boolean {
     const orders = this.accounts[accountIndex];
     if (!orders) return false;
-    // One hash for both lookups.
-    const hash = clOrdIdHash(clOrdId);
+    // One hash for both lookups, and for registering the order if it passes.
+    const hash = this.hashOf(clOrdId);
     if (orders.live.has(clOrdId, hash)) return true;
     // Expired entries are forgotten when orders finish (off the order's path); one not
     // yet forgotten is told apart by its time.
@@ -215,7 +226,7 @@ export class OrderRegistry {
       input.owner,
       nowMs,
     );
-    this.ordersOf(input.accountIndex).live.set(record.clOrdId, clOrdIdHash(record.clOrdId), record);
+    this.ordersOf(input.accountIndex).live.set(record.clOrdId, this.hashOf(record.clOrdId), record);
     this.byOrderId.set(record.orderId, orderIdHash(record.orderId), record);
     this.tables.addOpenOrders(record.accountIndex, 1);
     this.tables.addOpen(
