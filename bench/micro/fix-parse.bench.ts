@@ -13,7 +13,8 @@ import { parseNext } from '../../src/fix/parser.ts';
 import { Tag } from '../../src/fix/tags.ts';
 import type { MicroSuite } from '../lib/suite.ts';
 
-function newOrderSingle(): Buffer {
+/** The frame as the edge hands it to the parser: a plain Uint8Array over the WebSocket message. */
+function newOrderSingle(): Uint8Array {
   const body =
     '35=D\x0149=MM1-A\x0156=PORTCULLIS\x0134=12345\x0152=20261122-14:00:00.123\x0111=mm1-0000012345\x01' +
     '55=BTC-PERP\x0154=1\x0138=1.5\x0140=2\x0144=65000.5\x0159=1\x0160=20261122-14:00:00.120\x01';
@@ -21,7 +22,8 @@ function newOrderSingle(): Buffer {
   const message = Buffer.from(head + body, 'latin1');
   let sum = 0;
   for (const b of message) sum += b;
-  return Buffer.concat([message, Buffer.from(`10=${String(sum & 0xff).padStart(3, '0')}\x01`, 'latin1')]);
+  const trailer = Buffer.from(`10=${String(sum & 0xff).padStart(3, '0')}\x01`, 'latin1');
+  return Uint8Array.from(Buffer.concat([message, trailer]));
 }
 
 /** What the peer's view offers (jspurefix ships CommonJS without these types at this path). */
@@ -70,11 +72,12 @@ export const fixParseSuite: MicroSuite = {
   cases: async () => {
     const frame = newOrderSingle();
     const msg = new FixMessage();
-    const sender = Buffer.from('MM1-A', 'latin1');
-    const target = Buffer.from('PORTCULLIS', 'latin1');
+    const sender = Uint8Array.from(Buffer.from('MM1-A', 'latin1'));
+    const target = Uint8Array.from(Buffer.from('PORTCULLIS', 'latin1'));
     if (parseNext(frame, 0, msg) !== frame.length) throw new Error(`bench setup: parse error ${msg.error}`);
 
     const peer = await jspurefixParser();
+    const peerFrame = Buffer.from(frame); // its parser takes a Buffer
     let peerSink = 0;
     peer.on('msg', (_type, view) => {
       let sink = view.getString(Tag.MsgType).length;
@@ -92,7 +95,7 @@ export const fixParseSuite: MicroSuite = {
       sink += (view.getTyped(Tag.TransactTime) as Date).getTime();
       peerSink = sink;
     });
-    peer.parseBuffer(frame);
+    peer.parseBuffer(peerFrame);
     if (peerSink === 0) throw new Error('bench setup: jspurefix did not decode the message');
 
     return [
@@ -100,7 +103,7 @@ export const fixParseSuite: MicroSuite = {
         name: 'fix.parse.neworder.jspurefix',
         batch: 20,
         run: () => {
-          peer.parseBuffer(frame);
+          peer.parseBuffer(peerFrame);
           return peerSink;
         },
       },
