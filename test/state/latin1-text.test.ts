@@ -7,17 +7,16 @@ import { latin1Text } from '../../src/state/latin1-text.ts';
 
 test('every length from 0 to 40, at any offset, reads as latin1', () => {
   fc.assert(
-    fc.property(
-      fc.uint8Array({ maxLength: 48 }),
-      fc.nat(48),
-      fc.nat(40),
-      (bytes, from, length) => {
-        const start = Math.min(from, bytes.length);
-        const end = Math.min(start + length, bytes.length);
-        const expected = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1', start, end);
-        assert.equal(latin1Text(bytes, start, end), expected);
-      },
-    ),
+    fc.property(fc.uint8Array({ maxLength: 48 }), fc.nat(48), fc.nat(40), (bytes, from, length) => {
+      const start = Math.min(from, bytes.length);
+      const end = Math.min(start + length, bytes.length);
+      const expected = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString(
+        'latin1',
+        start,
+        end,
+      );
+      assert.equal(latin1Text(bytes, start, end), expected);
+    }),
     { numRuns: 2000 },
   );
 });
