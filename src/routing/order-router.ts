@@ -50,23 +50,7 @@ export class OrderRouter implements VenueLinkHandler, OrderCanceller {
     // Checked before registering: a refused order must not take its clOrdId.
     if (!link?.canSendNewOrder()) return RejectCode.VENUE_UNAVAILABLE;
     const orderId = link.nextId();
-    const record = this.deps.orders.open(
-      {
-        orderId,
-        clOrdId: req.clOrdId,
-        accountIndex: req.account!.index,
-        market: req.market!,
-        side: req.side,
-        type: req.type,
-        tif: req.tif,
-        postOnly: req.postOnly,
-        priceTicks: req.priceTicks,
-        qtyLots: req.qtyLots,
-        owner,
-      },
-      nowMs,
-    );
-    record.refSeqNum = req.refSeqNum;
+    const record = this.deps.orders.open(orderId, req, owner, nowMs);
     const sent = link.sendNewOrder(
       orderId,
       req.account!.id,
@@ -196,8 +180,8 @@ export class OrderRouter implements VenueLinkHandler, OrderCanceller {
     const now = this.now();
     switch (event.kind) {
       case 'fill': {
-        // A duplicate event for a finished order changes nothing and is not relayed.
-        if (!this.deps.orders.byId(event.orderId)?.live) return;
+        // The registry finds live orders only: a duplicate event for a finished order
+        // changes nothing and is not relayed.
         const record = this.deps.orders.onFill(
           event.orderId,
           event.qtyLots,
@@ -213,7 +197,6 @@ export class OrderRouter implements VenueLinkHandler, OrderCanceller {
         return;
       }
       case 'canceled': {
-        if (!this.deps.orders.byId(event.orderId)?.live) return;
         const record = this.deps.orders.onCanceled(event.orderId, now);
         if (record) ownerOf(record)?.canceled(record, null);
         return;

@@ -33,19 +33,22 @@ export const ORDER_STATUS_NAMES = [
   'rejected',
 ] as const;
 
-export interface NewOrderRecord {
-  orderId: number;
+/**
+ * What a new order is registered from: the fields of the request that passed the
+ * pipeline (an OrderRequest is one, so the router hands it over as it is).
+ */
+export interface NewOrder {
   clOrdId: string;
-  accountIndex: number;
-  market: MarketState;
+  account: { readonly index: number } | null;
+  market: MarketState | null;
   side: SideValue;
   type: number;
   tif: number;
   postOnly: boolean;
   priceTicks: number;
   qtyLots: number;
-  /** Who placed it (a FIX session, a REST request): where its events are relayed. */
-  owner: unknown;
+  /** The inbound FIX MsgSeqNum that placed it (0 over REST). */
+  refSeqNum: number;
 }
 
 export class OrderRecord {
@@ -210,23 +213,27 @@ export class OrderRegistry {
     return result.sort(byOrderId);
   }
 
-  /** Registers an order being forwarded; it counts as open from now on. */
-  open(input: NewOrderRecord, nowMs: number): OrderRecord {
+  /**
+   * Registers an order being forwarded under `orderId`; it counts as open from now on.
+   * `owner` (a FIX session, a REST request) is where its events are relayed.
+   */
+  open(orderId: number, order: NewOrder, owner: unknown, nowMs: number): OrderRecord {
     const record = new OrderRecord(
-      input.orderId,
-      input.clOrdId,
-      input.accountIndex,
-      input.market,
-      input.side,
-      input.type,
-      input.tif,
-      input.postOnly,
-      input.priceTicks,
-      input.qtyLots,
-      input.owner,
+      orderId,
+      order.clOrdId,
+      order.account!.index,
+      order.market!,
+      order.side,
+      order.type,
+      order.tif,
+      order.postOnly,
+      order.priceTicks,
+      order.qtyLots,
+      owner,
       nowMs,
     );
-    this.ordersOf(input.accountIndex).live.set(record.clOrdId, this.hashOf(record.clOrdId), record);
+    record.refSeqNum = order.refSeqNum;
+    this.ordersOf(record.accountIndex).live.set(record.clOrdId, this.hashOf(record.clOrdId), record);
     this.byOrderId.set(record.orderId, orderIdHash(record.orderId), record);
     this.tables.addOpenOrders(record.accountIndex, 1);
     this.tables.addOpen(
@@ -244,9 +251,12 @@ export class OrderRegistry {
     return record;
   }
 
+  // The venue's answers and events: each returns the order it changed, or undefined (and
+  // changes nothing) when no live order has that id: unknown, or already finished.
+
   onReject(orderId: number, reason: string, nowMs: number): OrderRecord | undefined {
     const record = this.byOrderId.get(orderId, orderIdHash(orderId));
-    if (!record?.live) return record;
+    if (!record?.live) return undefined;
     record.rejectReason = reason;
     this.finish(record, OrderStatus.REJECTED, nowMs);
     return record;
@@ -255,7 +265,7 @@ export class OrderRegistry {
   /** A fill of `qtyLots` at `priceTicks`, after which `leavesLots` remain open at the venue. */
   onFill(orderId: number, qtyLots: number, priceTicks: number, leavesLots: number, nowMs: number) {
     const record = this.byOrderId.get(orderId, orderIdHash(orderId));
-    if (!record?.live) return record;
+    if (!record?.live) return undefined;
     const buy = record.side === Side.BUY;
     record.filledLots += qtyLots;
     record.filledValue += qtyLots * priceTicks;
@@ -273,7 +283,7 @@ export class OrderRegistry {
 
   onCanceled(orderId: number, nowMs: number): OrderRecord | undefined {
     const record = this.byOrderId.get(orderId, orderIdHash(orderId));
-    if (!record?.live) return record;
+    if (!record?.live) return undefined;
     this.finish(record, OrderStatus.CANCELED, nowMs);
     return record;
   }
@@ -288,7 +298,7 @@ export class OrderRegistry {
     nowMs: number,
   ) {
     const record = this.byOrderId.get(orderId, orderIdHash(orderId));
-    if (!record?.live) return record;
+    if (!record?.live) return undefined;
     const orders = this.ordersOf(record.accountIndex);
     if (clOrdId !== record.clOrdId) {
       const oldHash = clOrdIdHash(record.clOrdId);

@@ -99,22 +99,7 @@ export function makeFixture() {
   }
   /** Registers a request as forwarded, as the adapter does after PASS. */
   function forward(req: OrderRequest) {
-    return orders.open(
-      {
-        orderId: nextOrderId++,
-        clOrdId: req.clOrdId,
-        accountIndex: req.account!.index,
-        market: req.market!,
-        side: req.side,
-        type: req.type,
-        tif: req.tif,
-        postOnly: req.postOnly,
-        priceTicks: req.priceTicks,
-        qtyLots: req.qtyLots,
-        owner: null,
-      },
-      NOW,
-    );
+    return orders.open(nextOrderId++, req, null, NOW);
   }
   return { tables, orders, limiter, policies, btc, eth, account, key, state, newOrder, forward };
 }

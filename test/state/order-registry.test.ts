@@ -53,10 +53,10 @@ describe('order registry', () => {
           switch (e.kind) {
             case 'open': {
               const record = registry.open(
+                nextId,
                 {
-                  orderId: nextId,
                   clOrdId: `c${nextId}`,
-                  accountIndex: 1,
+                  account: { index: 1 },
                   market,
                   side: e.side,
                   type: 1,
@@ -64,8 +64,9 @@ describe('order registry', () => {
                   postOnly: false,
                   priceTicks: 100,
                   qtyLots: e.qty,
-                  owner: null,
+                  refSeqNum: 0,
                 },
+                null,
                 now,
               );
               assert.equal(record.status, OrderStatus.PENDING_NEW);
@@ -125,10 +126,10 @@ describe('order registry', () => {
     const tables = SharedTables.create({ accounts: 1, markets: 2, keys: 1 });
     const registry = new OrderRegistry(tables, 1000);
     registry.open(
+      7,
       {
-        orderId: 7,
         clOrdId: 'a',
-        accountIndex: 0,
+        account: { index: 0 },
         market,
         side: Side.SELL,
         type: 1,
@@ -136,8 +137,9 @@ describe('order registry', () => {
         postOnly: false,
         priceTicks: 10,
         qtyLots: 5,
-        owner: 'session-1',
+        refSeqNum: 0,
       },
+      'session-1',
       0,
     );
     registry.onAck(7);
@@ -159,10 +161,10 @@ describe('order registry', () => {
     const tables = SharedTables.create({ accounts: 1, markets: 2, keys: 1 });
     const registry = new OrderRegistry(tables);
     registry.open(
+      1,
       {
-        orderId: 1,
         clOrdId: 'x',
-        accountIndex: 0,
+        account: { index: 0 },
         market,
         side: Side.BUY,
         type: 1,
@@ -170,8 +172,9 @@ describe('order registry', () => {
         postOnly: false,
         priceTicks: 10,
         qtyLots: 5,
-        owner: null,
+        refSeqNum: 0,
       },
+      null,
       0,
     );
     registry.onCanceled(1, 1);

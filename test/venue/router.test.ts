@@ -219,6 +219,29 @@ describe('order router: new orders', () => {
     assert.deepEqual(counters(), { openOrders: 0, openBuy: 0, openSell: 0, position: 400 });
   });
 
+  test('events for an order that already finished change nothing and reach no owner', async (t) => {
+    const { venue, router, place, counters } = await setup(t);
+    const owner = new RecordingOwner();
+    venue.answerFor = (r) =>
+      r.kind === 'newOrder'
+        ? [
+            { kind: 'ack', requestId: r.requestId, orderId: r.orderId },
+            fill(r.orderId, 1000, 130_000, 0),
+            // Duplicates after the full fill: another fill and a cancel.
+            fill(r.orderId, 1000, 130_000, 0, 2),
+            { kind: 'canceled', requestId: 0, orderId: r.orderId },
+          ]
+        : defaultAnswer(r);
+    const record = place(owner, { clOrdId: 'dup-1' });
+    await waitUntil(() => owner.calls.length >= 2, 'ack and fill');
+    await sleep(50);
+    assert.deepEqual(owner.kinds(), ['accepted', 'filled']);
+    assert.equal(record.status, OrderStatus.FILLED);
+    assert.equal(record.filledLots, 1000);
+    assert.equal(router.stats.fills, 1);
+    assert.deepEqual(counters(), { openOrders: 0, openBuy: 0, openSell: 0, position: 1000 });
+  });
+
   test('a refused send (venue not reading, queue full) is VENUE_UNAVAILABLE and leaves no open order', async (t) => {
     const { fx, venue, router, link, counters } = await setup(t, {
       maxQueuedBytes: 16 * 1024,
