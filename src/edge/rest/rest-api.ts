@@ -101,7 +101,8 @@ interface RequestHead {
   keyId: string;
   timestamp: string;
   signature: string;
-  contentType: string;
+  /** The body is msgpack (Content-Type application/msgpack), else JSON. */
+  msgpackBody: boolean;
   ip: string;
   /** Rate-limit key of the address. */
   ipKey: bigint;
@@ -180,6 +181,7 @@ export class RestApi {
   onRequest(route: RestRoute, res: HttpResponse, req: HttpRequest): void {
     const url = req.getUrl();
     const query = req.getQuery();
+    const ip = peerAddress(res);
     const head: RequestHead = {
       route,
       method: req.getCaseSensitiveMethod(),
@@ -188,11 +190,10 @@ export class RestApi {
       keyId: req.getHeader('x-pc-apikey'),
       timestamp: req.getHeader('x-pc-timestamp'),
       signature: req.getHeader('x-pc-signature'),
-      contentType: req.getHeader('content-type'),
-      ip: peerAddress(res),
-      ipKey: 0n,
+      msgpackBody: false,
+      ip,
+      ipKey: this.ipKey(ip),
     };
-    head.ipKey = this.ipKey(head.ip);
     const call = this.newCall(res, req.getHeader('accept'), head.ipKey);
     res.onAborted(() => {
       call.aborted = true;
@@ -207,7 +208,7 @@ export class RestApi {
       this.process(call, head, EMPTY);
       return;
     }
-    const contentType = head.contentType;
+    const contentType = req.getHeader('content-type');
     // The exact common value first: splitting and lowercasing costs more than the rest of this check.
     const mediaType =
       contentType === 'application/json' ? contentType : contentType.split(';', 1)[0]!.trim().toLowerCase();
@@ -215,6 +216,7 @@ export class RestApi {
       call.fail(RejectCode.UNSUPPORTED_MEDIA_TYPE, 'send application/json or application/msgpack', 0, true);
       return;
     }
+    head.msgpackBody = mediaType === 'application/msgpack';
     let body: Buffer | null = null;
     let length = 0;
     res.onData((chunk, isLast) => {
@@ -287,13 +289,13 @@ export class RestApi {
     let verdict: Verdict;
     switch (head.route.name) {
       case 'placeOrder':
-        verdict = this.fillNewOrder(req, body, head.contentType);
+        verdict = this.fillNewOrder(req, body, head.msgpackBody);
         break;
       case 'cancelOrder':
         verdict = this.fillTarget(req, head.param, Action.CANCEL);
         break;
       case 'cancelAll':
-        verdict = this.fillMassCancel(req, body, head.contentType);
+        verdict = this.fillMassCancel(req, body, head.msgpackBody);
         break;
       case 'getOrder':
         verdict = this.fillTarget(req, head.param, Action.QUERY);
@@ -341,24 +343,24 @@ export class RestApi {
   /** Decodes and validates a body by content type: its fields, or what is wrong with it (400). */
   private decodeBody(
     body: Uint8Array,
-    contentType: string,
+    msgpack: boolean,
     schema: BodySchema,
   ): Record<string, unknown> | string {
     let decoded: unknown;
     try {
-      decoded = contentType.includes('msgpack') ? unpack(body) : JSON.parse(utf8.decode(body));
+      decoded = msgpack ? unpack(body) : JSON.parse(utf8.decode(body));
     } catch {
-      return contentType.includes('msgpack') ? 'the body is not valid msgpack' : 'the body is not valid JSON';
+      return msgpack ? 'the body is not valid msgpack' : 'the body is not valid JSON';
     }
     const check = checkBody(schema, decoded);
     return check.ok ? (decoded as Record<string, unknown>) : check.message;
   }
 
-  private fillNewOrder(req: OrderRequest, body: Uint8Array, contentType: string): Verdict {
+  private fillNewOrder(req: OrderRequest, body: Uint8Array, msgpack: boolean): Verdict {
     req.action = Action.NEW_ORDER;
     const markets = this.edge.runtime.model.markets;
     const json = this.newOrderJson;
-    if (!contentType.includes('msgpack') && json.read(body)) {
+    if (!msgpack && json.read(body)) {
       req.clOrdId = latin1Text(body, json.clOrdIdStart, json.clOrdIdEnd);
       req.side = json.side;
       req.type = json.type;
@@ -378,7 +380,7 @@ export class RestApi {
         json.priceEnd,
       );
     }
-    const fields = this.decodeBody(body, contentType, NEW_ORDER_BODY);
+    const fields = this.decodeBody(body, msgpack, NEW_ORDER_BODY);
     if (typeof fields === 'string') {
       req.detail = fields;
       return RejectCode.INVALID_REQUEST;
@@ -447,8 +449,8 @@ export class RestApi {
     return PASS;
   }
 
-  private fillMassCancel(req: OrderRequest, body: Uint8Array, contentType: string): Verdict {
-    const fields = body.length === 0 ? {} : this.decodeBody(body, contentType, CANCEL_ALL_BODY);
+  private fillMassCancel(req: OrderRequest, body: Uint8Array, msgpack: boolean): Verdict {
+    const fields = body.length === 0 ? {} : this.decodeBody(body, msgpack, CANCEL_ALL_BODY);
     if (typeof fields === 'string') {
       req.detail = fields;
       return RejectCode.INVALID_REQUEST;
