@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Credentials } from '../../src/client/credentials.ts';
+import type { OrderInput } from '../../src/client/rest-client.ts';
 import { startFirewallFixture } from '../helpers/firewall-fixture.ts';
 import {
   addAccount,
@@ -21,16 +22,8 @@ import {
 
 type Fixture = Awaited<ReturnType<typeof startFirewallFixture>>;
 
-interface OrderBody {
-  clOrdId: string;
-  symbol: string;
-  side: 'buy' | 'sell';
-  type: 'limit' | 'market';
-  qty: string;
-  price?: string;
-  tif?: string;
-  postOnly?: boolean;
-}
+/** A new order's body, as the SDK types it. */
+type OrderBody = OrderInput;
 
 /** A resting BTC-PERP buy far below any price these tests trade at (no fills, no reference price). */
 const restingBuy = (extra: Partial<OrderBody> = {}): OrderBody => ({
