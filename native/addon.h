@@ -18,6 +18,9 @@ struct AddonData {
   struct Attached {
     GcraTable* table = nullptr;
     Napi::Reference<Napi::Uint8Array> view;
+    // The thread's check list (see gcraAttach in gcra.cc), kept alive by its reference.
+    const uint8_t* checkList = nullptr;
+    Napi::Reference<Napi::Uint8Array> checkListView;
   };
   std::vector<Attached> tables;
 

@@ -255,6 +255,10 @@ uint64_t GcraTable::Reclaims() const { return LoadU64(&header_->reclaims, __ATOM
 
 namespace {
 
+// A check list: kCheckListPairs u64 keys, then as many i32 policy ids.
+constexpr size_t kCheckListPairs = 3;
+constexpr size_t kCheckListBytes = kCheckListPairs * 12;
+
 GcraTable* TableOf(napi_env env, napi_value handleValue) {
   int32_t handle;
   if (!ReadInt32(env, handleValue, &handle)) return nullptr;
@@ -323,19 +327,27 @@ napi_value Format(napi_env env, napi_callback_info info) {
                                         static_cast<int64_t>(epoch)));
 }
 
-// gcraAttach(view) -> handle (-1 when the memory is not a table)
+// gcraAttach(view, checkList) -> handle (-1 when the memory is not a table)
+// checkList is this thread's own memory (at least kCheckListBytes) through which
+// gcraCheckEach receives its (key, policy) pairs: see there.
 napi_value Attach(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
+  size_t argc = 2;
+  napi_value argv[2];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
   const uint8_t* memory;
   size_t length;
-  if (argc < 1 || !ReadBytes(env, argv[0], &memory, &length)) return ThrowType(env, "view must be a Uint8Array");
+  const uint8_t* checkList;
+  size_t checkListLength;
+  if (argc < 2 || !ReadBytes(env, argv[0], &memory, &length) || !ReadBytes(env, argv[1], &checkList, &checkListLength))
+    return ThrowType(env, "gcraAttach(view, checkList) takes two Uint8Arrays");
+  if (checkListLength < kCheckListBytes) return ThrowRange(env, "checkList is too short");
   if (!GcraTable::Validate(memory, length)) return Int32(env, -1);
   AddonData* data = DataOf(Napi::Env(env));
   AddonData::Attached attached;
   attached.table = new GcraTable(const_cast<uint8_t*>(memory));
   attached.view = Napi::Persistent(Napi::Uint8Array(env, argv[0]));
+  attached.checkList = checkList;
+  attached.checkListView = Napi::Persistent(Napi::Uint8Array(env, argv[1]));
   // Reuse a detached slot if there is one.
   for (size_t i = 0; i < data->tables.size(); i++) {
     if (data->tables[i].table == nullptr) {
@@ -360,6 +372,8 @@ napi_value Detach(napi_env env, napi_callback_info info) {
   delete data->tables[handle].table;
   data->tables[handle].table = nullptr;
   data->tables[handle].view.Reset();
+  data->tables[handle].checkList = nullptr;
+  data->tables[handle].checkListView.Reset();
   return Boolean(env, true);
 }
 
@@ -408,32 +422,37 @@ napi_value Check(napi_env env, napi_callback_info info) {
   return Number(env, table->Check(key, static_cast<uint32_t>(policyId), static_cast<int64_t>(cost), nowNs));
 }
 
-// gcraCheckEach(handle, cost, key1, policy1, key2, policy2[, key3, policy3]) -> 0 | wait ns | Infinity | -1
-// The checks of one request in one call, on one clock reading: each pair in turn,
-// stopping at the first that refuses (later keys are not charged), exactly as
-// calling gcraCheck for each would. A trailing pair whose key is undefined is skipped.
+// gcraCheckEach(handle, cost, count) -> 0 | wait ns | Infinity | -1
+// The checks of one request in one call, on one clock reading: the first `count`
+// (1 to 3) pairs of the handle's check list, each in turn, stopping at the first
+// that refuses (later keys are not charged), exactly as calling gcraCheck for each
+// would. The caller writes the pairs into the list first (keys as u64 at bytes 0, 8
+// and 16, policy ids as i32 at 24, 28 and 32, native byte order): converting six
+// arguments cost more than the three checks themselves.
 napi_value CheckEach(napi_env env, napi_callback_info info) {
-  constexpr size_t kMaxPairs = 3;
-  size_t argc = 2 + 2 * kMaxPairs;
-  napi_value argv[2 + 2 * kMaxPairs];
+  size_t argc = 3;
+  napi_value argv[3];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  // argc comes back as the number of arguments passed, which may exceed argv's room.
-  if (argc < 4 || argc > 2 + 2 * kMaxPairs || argc % 2 != 0)
-    return ThrowType(env, "gcraCheckEach(handle, cost, key, policyId, ...) takes one to three pairs");
-  GcraTable* table = TableOf(env, argv[0]);
-  if (table == nullptr) return ThrowType(env, "handle is not an attached table");
+  int32_t handle;
   double cost;
-  if (!ReadDouble(env, argv[1], &cost)) return ThrowType(env, "cost must be a number");
+  int32_t count;
+  if (argc < 3 || !ReadInt32(env, argv[0], &handle) || !ReadDouble(env, argv[1], &cost) ||
+      !ReadInt32(env, argv[2], &count))
+    return ThrowType(env, "gcraCheckEach(handle, cost, count)");
+  AddonData* data = DataOf(Napi::Env(env));
+  if (handle < 0 || static_cast<size_t>(handle) >= data->tables.size() || data->tables[handle].table == nullptr)
+    return ThrowType(env, "handle is not an attached table");
+  if (count < 1 || count > static_cast<int32_t>(kCheckListPairs))
+    return ThrowType(env, "gcraCheckEach checks one to three pairs");
   if (!(cost >= 0) || cost != std::floor(cost) || cost > 4294967296.0) return Number(env, -1);
+  GcraTable* table = data->tables[handle].table;
+  const uint8_t* list = data->tables[handle].checkList;
   const int64_t nowNs = GcraTable::MonotonicNs();
-  for (size_t i = 2; i < argc; i += 2) {
-    napi_valuetype kind;
-    napi_typeof(env, argv[i], &kind);
-    if (kind == napi_undefined) break;
+  for (int32_t i = 0; i < count; i++) {
     uint64_t key;
     int32_t policyId;
-    if (!ReadKey(env, argv[i], &key)) return ThrowType(env, "key must be a bigint or a safe non-negative integer");
-    if (!ReadInt32(env, argv[i + 1], &policyId)) return ThrowType(env, "policyId must be a number");
+    std::memcpy(&key, list + 8 * i, sizeof key);
+    std::memcpy(&policyId, list + 8 * kCheckListPairs + 4 * i, sizeof policyId);
     if (policyId < 0) return Number(env, -1);
     double wait = table->Check(key, static_cast<uint32_t>(policyId), static_cast<int64_t>(cost), nowNs);
     if (wait != 0) return Number(env, wait);

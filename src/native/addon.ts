@@ -27,21 +27,13 @@ export interface NativeAddon {
     probeWindow: number,
     epochNs: number,
   ): boolean;
-  gcraAttach(view: Uint8Array): number;
+  gcraAttach(view: Uint8Array, checkList: Uint8Array): number;
   gcraDetach(handle: number): boolean;
   gcraReservePolicy(handle: number): number;
   gcraSetPolicy(handle: number, policyId: number, ratePerSec: number, burst: number): boolean;
   gcraCheck(handle: number, key: bigint | number, policyId: number, cost: number, nowNs?: number): number;
-  gcraCheckEach(
-    handle: number,
-    cost: number,
-    key1: bigint | number,
-    policy1: number,
-    key2: bigint | number,
-    policy2: number,
-    key3?: bigint | number,
-    policy3?: number,
-  ): number;
+  /** Checks the first `count` pairs of the handle's check list (see RateLimiter.checkEach). */
+  gcraCheckEach(handle: number, cost: number, count: number): number;
   gcraDebtNs(handle: number, key: bigint | number, policyId: number, nowNs?: number): number;
   gcraKeyOf(handle: number, text: string): bigint;
   gcraStats(handle: number): [usedCells: number, fullRejects: number, reclaims: number];

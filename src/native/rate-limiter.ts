@@ -50,6 +50,8 @@ export interface RateLimiterStats {
 }
 
 const HEADER_BYTES = 128;
+/** Pairs a check list holds (native/gcra.cc: keys as u64 at 0, 8, 16; policy ids as i32 at 24, 28, 32). */
+const CHECK_LIST_PAIRS = 3;
 const POLICY_BYTES = 32;
 const TICKS_PER_NS = 256n;
 
@@ -58,12 +60,26 @@ export class RateLimiter {
   readonly capacity: number;
   private handle: number;
   private readonly words: BigInt64Array;
+  // This thread's check list: checkEach writes its pairs here and the native call reads
+  // them, which costs less than passing six arguments. Its own ArrayBuffer, so the
+  // memory never moves and no other object shares it.
+  private readonly listKeys: BigUint64Array;
+  private readonly listPolicies: Int32Array;
 
-  private constructor(buffer: SharedArrayBuffer, handle: number) {
+  private constructor(buffer: SharedArrayBuffer, handle: number, listKeys: BigUint64Array) {
     this.buffer = buffer;
     this.handle = handle;
     this.words = new BigInt64Array(buffer);
     this.capacity = new Uint32Array(buffer, 0, 4)[2]!;
+    this.listKeys = listKeys;
+    this.listPolicies = new Int32Array(listKeys.buffer, 8 * CHECK_LIST_PAIRS, CHECK_LIST_PAIRS);
+  }
+
+  /** Attaches this thread to the table in `view`, with a fresh check list; -1 if it holds none. */
+  private static attachView(view: Uint8Array): { handle: number; listKeys: BigUint64Array } {
+    const list = new ArrayBuffer(12 * CHECK_LIST_PAIRS);
+    const handle = addon.gcraAttach(view, new Uint8Array(list));
+    return { handle, listKeys: new BigUint64Array(list, 0, CHECK_LIST_PAIRS) };
   }
 
   /** Allocates and formats a new table in a SharedArrayBuffer. */
@@ -84,14 +100,15 @@ export class RateLimiter {
     if (!addon.gcraFormat(view, capacity, maxPolicies, probeWindow, epochNs)) {
       throw new RangeError('rate-limit table parameters are out of range');
     }
-    return new RateLimiter(buffer, addon.gcraAttach(view));
+    const { handle, listKeys } = RateLimiter.attachView(view);
+    return new RateLimiter(buffer, handle, listKeys);
   }
 
   /** Attaches this thread to a table created elsewhere (shares its cells and policies). */
   static attach(buffer: SharedArrayBuffer): RateLimiter {
-    const handle = addon.gcraAttach(new Uint8Array(buffer));
+    const { handle, listKeys } = RateLimiter.attachView(new Uint8Array(buffer));
     if (handle < 0) throw new TypeError('buffer does not hold a rate-limit table');
-    return new RateLimiter(buffer, handle);
+    return new RateLimiter(buffer, handle, listKeys);
   }
 
   /** Registers a policy; returns its id, shared by every attached thread. */
@@ -136,7 +153,19 @@ export class RateLimiter {
     key3?: bigint | number,
     policy3?: number,
   ): number {
-    const wait = addon.gcraCheckEach(this.handle, cost, key1, policy1, key2, policy2, key3, policy3);
+    const keys = this.listKeys;
+    const policies = this.listPolicies;
+    keys[0] = keyBits(key1);
+    policies[0] = policy1;
+    keys[1] = keyBits(key2);
+    policies[1] = policy2;
+    let count = 2;
+    if (key3 !== undefined) {
+      keys[2] = keyBits(key3);
+      policies[2] = policy3 ?? -1;
+      count = 3;
+    }
+    const wait = addon.gcraCheckEach(this.handle, cost, count);
     if (wait < 0) throw new RangeError(`unknown rate-limit policy or invalid cost ${cost}`);
     return wait;
   }
@@ -174,6 +203,15 @@ export class RateLimiter {
     if (this.handle >= 0) addon.gcraDetach(this.handle);
     this.handle = -1;
   }
+}
+
+/** A key as the check list stores it: bigints as they are, numbers if they are safe non-negative integers. */
+function keyBits(key: bigint | number): bigint {
+  if (typeof key === 'bigint') return key;
+  if (!Number.isSafeInteger(key) || key < 0) {
+    throw new TypeError('key must be a bigint or a safe non-negative integer');
+  }
+  return BigInt(key);
 }
 
 /** The monotonic clock the limiter uses by default, in nanoseconds. */

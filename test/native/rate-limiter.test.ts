@@ -360,10 +360,20 @@ describe('attach and arguments', () => {
     assert.throws(() => limiter.checkEach(1, 1n, 999, 2n, loose), RangeError);
     assert.throws(() => limiter.checkEach(1.5, 1n, loose, 2n, loose), RangeError);
     assert.throws(() => limiter.checkEach(1, -1, loose, 2n, loose), TypeError);
-    // The binding itself refuses an odd pair and more than three pairs.
+    // The binding itself refuses no pair, more than its list's three pairs, and a missing count.
     const handle = (limiter as unknown as { handle: number }).handle;
     const checkEach = addon.gcraCheckEach as (...args: unknown[]) => number;
-    assert.throws(() => checkEach(handle, 1, 1n, loose, 2n), TypeError);
-    assert.throws(() => checkEach(handle, 1, 1n, loose, 2n, loose, 3n, loose, 4n, loose), TypeError);
+    assert.throws(() => checkEach(handle, 1, 0), TypeError);
+    assert.throws(() => checkEach(handle, 1, 4), TypeError);
+    assert.throws(() => checkEach(handle, 1), TypeError);
+    // It checks exactly the pairs written to the list: a two-pair call after a three-pair
+    // one does not charge the third key again.
+    const before = limiter.debtNs(12n, loose);
+    assert.equal(limiter.checkEach(1, 10n, loose, 11n, loose, 12n, loose), 0);
+    assert.equal(limiter.checkEach(1, 10n, loose, 11n, loose), 0);
+    assert.ok(limiter.debtNs(12n, loose) - before <= SEC + 1, 'key 12 charged once');
+    // A detached limiter is refused, not read from a stale list.
+    limiter.detach();
+    assert.throws(() => limiter.checkEach(1, 1n, loose, 2n, loose), TypeError);
   });
 });
