@@ -73,8 +73,14 @@ export class VenueLink implements VenueSender {
   private stopped = false;
   private readonly encoder = new VenueEncoder();
   private readonly inFlight = new Map<number, InFlightRequest>();
-  /** In-flight requests in send order; deadlines only grow, so the head expires first. */
-  private readonly deadlines: InFlightRequest[] = [];
+  /**
+   * In-flight requests in send order; deadlines only grow, so the head expires first.
+   * Answered requests are let go from the head as answers arrive (slots before the head
+   * are cleared), not only when the head's timer fires: holding every answered request
+   * for timeoutMs made each one outlive a young-generation collection, and copying them
+   * was a large part of those pauses.
+   */
+  private readonly deadlines: (InFlightRequest | undefined)[] = [];
   private deadlineHead = 0;
   private deadlineTimer: NodeJS.Timeout | null = null;
   private heartbeatTimer: NodeJS.Timeout | null = null;
@@ -331,15 +337,22 @@ export class VenueLink implements VenueSender {
     }
     this.inFlight.delete(requestId);
     request.answered = true;
+    this.releaseAnsweredHead();
     if (request.timedOut) this.stats.lateAnswers++;
     this.options.handler.onAnswer(request, event);
   }
 
-  private armDeadlineTimer(): void {
-    while (this.deadlineHead < this.deadlines.length && this.deadlines[this.deadlineHead]!.answered) {
-      this.deadlineHead++;
-    }
+  /** Moves the deadline queue's head past answered requests, letting them go. */
+  private releaseAnsweredHead(): void {
+    const deadlines = this.deadlines;
+    let head = this.deadlineHead;
+    while (head < deadlines.length && deadlines[head]!.answered) deadlines[head++] = undefined;
+    this.deadlineHead = head;
     this.compactDeadlines();
+  }
+
+  private armDeadlineTimer(): void {
+    this.releaseAnsweredHead();
     const head = this.deadlines[this.deadlineHead];
     if (!head) {
       this.deadlineTimer = null;
@@ -354,7 +367,7 @@ export class VenueLink implements VenueSender {
     while (this.deadlineHead < this.deadlines.length) {
       const request = this.deadlines[this.deadlineHead]!;
       if (!request.answered && request.deadlineMs > now) break;
-      this.deadlineHead++;
+      this.deadlines[this.deadlineHead++] = undefined;
       if (!request.answered && !request.timedOut) {
         request.timedOut = true;
         this.stats.timeouts++;

@@ -330,6 +330,49 @@ describe('venue link: timeouts', () => {
     assert.equal(handler.timeouts.length, 2);
   });
 
+  test('answered requests are let go as the answers arrive, not kept until the timeout', async (t) => {
+    // A long timeout: the queue of deadlines must not hold answered requests (and what
+    // they reference) for all that time. White-box: the queue is private.
+    const { venue, link, handler } = await setup(t, { timeoutMs: 60_000 });
+    const held = new Set<number>();
+    venue.decide = (request) =>
+      request.kind === 'newOrder' && held.has(request.orderId) ? 'hold' : 'answer';
+    const queued = () =>
+      (link as unknown as { deadlines: unknown[] }).deadlines.filter((r) => r !== undefined).length;
+    const first = [sendOrder(link), sendOrder(link), sendOrder(link)];
+    await waitUntil(() => handler.answers.length === 3, 'three answers');
+    assert.equal(queued(), 0, 'every answered request let go');
+    // An unanswered request at the head keeps its place; answered ones behind it wait for it.
+    const slow = link.nextId();
+    held.add(slow);
+    assert.equal(
+      link.sendNewOrder(
+        slow,
+        'MM1',
+        'BTC-PERP',
+        Side.BUY,
+        OrderType.LIMIT,
+        TimeInForce.GTC,
+        false,
+        100,
+        1,
+        {},
+      ),
+      true,
+    );
+    const quick = sendOrder(link);
+    await waitUntil(() => handler.answers.length === 4, 'the quick answer');
+    assert.equal(queued(), 2);
+    venue.release();
+    await waitUntil(() => handler.answers.length === 5, 'the held answer');
+    assert.equal(queued(), 0);
+    assert.deepEqual(
+      handler.answers.map((a) => a.request.orderId),
+      [...first, quick, slow],
+    );
+    assert.equal(handler.timeouts.length, 0);
+  });
+
   test('cancels, replaces and mass cancels time out the same way', async (t) => {
     const { venue, link, handler } = await setup(t, { timeoutMs: 100 });
     venue.decide = () => 'hold';
