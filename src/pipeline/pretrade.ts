@@ -87,6 +87,7 @@ function marketIsOpen(market: MarketState): Verdict {
 }
 
 function noKillSwitch(req: OrderRequest, market: MarketState, tables: SharedTables): Verdict {
+  if (!tables.anyKilled()) return PASS;
   if (
     tables.globalKilled() ||
     tables.accountKilled(req.account!.index) ||

@@ -1,7 +1,8 @@
 // Hot counters and flags in shared memory, so that several edge threads can
 // share them (each thread attaches to the same SharedArrayBuffer).
 //
-//   flags     Int32 (Atomics): kill switches, global / per account / per market / per key
+//   flags     Int32 (Atomics): how many kill switches are on, then the switches: global,
+//             per account, per market, per key
 //   counters  Int32 (Atomics): open orders per account
 //   amounts   Float64: open buy, open sell and filled position in lots, per account x market.
 //             Written only by the thread that owns the account's order flow (orders are
@@ -16,6 +17,10 @@ export interface SharedTableSizes {
   markets: number;
   keys: number;
 }
+
+/** flags[SWITCHES_ON] counts the switches that are on; the switches follow from GLOBAL. */
+const SWITCHES_ON = 0;
+const GLOBAL = 1;
 
 const AMOUNTS_PER_CELL = 3;
 const OPEN_BUY = 0;
@@ -33,7 +38,7 @@ export class SharedTables {
   private constructor(buffer: SharedArrayBuffer, sizes: SharedTableSizes) {
     this.buffer = buffer;
     this.sizes = sizes;
-    const flagCount = 1 + sizes.accounts + sizes.markets + sizes.keys;
+    const flagCount = GLOBAL + 1 + sizes.accounts + sizes.markets + sizes.keys;
     const flagBytes = flagCount * 4;
     const counterBytes = sizes.accounts * 4;
     const amountsOffset = Math.ceil((flagBytes + counterBytes) / 8) * 8;
@@ -45,7 +50,7 @@ export class SharedTables {
   }
 
   static bytesFor(sizes: SharedTableSizes): number {
-    const flagBytes = (1 + sizes.accounts + sizes.markets + sizes.keys) * 4;
+    const flagBytes = (GLOBAL + 1 + sizes.accounts + sizes.markets + sizes.keys) * 4;
     const amountsOffset = Math.ceil((flagBytes + sizes.accounts * 4) / 8) * 8;
     return amountsOffset + (sizes.accounts * sizes.markets * AMOUNTS_PER_CELL + sizes.markets) * 8;
   }
@@ -62,29 +67,57 @@ export class SharedTables {
 
   // Kill switches -----------------------------------------------------------
 
+  /**
+   * Whether any kill switch is on. One atomic read answers the order path's usual
+   * question ("is anything killed?") instead of four: an Atomics call costs ~25 ns here.
+   */
+  anyKilled(): boolean {
+    return Atomics.load(this.flags, SWITCHES_ON) !== 0;
+  }
   globalKilled(): boolean {
-    return Atomics.load(this.flags, 0) !== 0;
+    return Atomics.load(this.flags, GLOBAL) !== 0;
   }
   accountKilled(account: number): boolean {
-    return Atomics.load(this.flags, 1 + account) !== 0;
+    return Atomics.load(this.flags, this.accountFlag(account)) !== 0;
   }
   marketKilled(market: number): boolean {
-    return Atomics.load(this.flags, 1 + this.sizes.accounts + market) !== 0;
+    return Atomics.load(this.flags, this.marketFlag(market)) !== 0;
   }
   keyKilled(key: number): boolean {
-    return Atomics.load(this.flags, 1 + this.sizes.accounts + this.sizes.markets + key) !== 0;
+    return Atomics.load(this.flags, this.keyFlag(key)) !== 0;
   }
   setGlobalKill(on: boolean): void {
-    Atomics.store(this.flags, 0, on ? 1 : 0);
+    this.setFlag(GLOBAL, on);
   }
   setAccountKill(account: number, on: boolean): void {
-    Atomics.store(this.flags, 1 + account, on ? 1 : 0);
+    this.setFlag(this.accountFlag(account), on);
   }
   setMarketKill(market: number, on: boolean): void {
-    Atomics.store(this.flags, 1 + this.sizes.accounts + market, on ? 1 : 0);
+    this.setFlag(this.marketFlag(market), on);
   }
   setKeyKill(key: number, on: boolean): void {
-    Atomics.store(this.flags, 1 + this.sizes.accounts + this.sizes.markets + key, on ? 1 : 0);
+    this.setFlag(this.keyFlag(key), on);
+  }
+
+  private accountFlag(account: number): number {
+    return GLOBAL + 1 + account;
+  }
+  private marketFlag(market: number): number {
+    return GLOBAL + 1 + this.sizes.accounts + market;
+  }
+  private keyFlag(key: number): number {
+    return GLOBAL + 1 + this.sizes.accounts + this.sizes.markets + key;
+  }
+
+  /**
+   * Sets a switch, and counts it in SWITCHES_ON when it changes. The switch is set before
+   * it is counted, so a reader that sees the count sees the switch; exchange tells exactly
+   * one of several concurrent writers that it made the change, so the count stays exact.
+   */
+  private setFlag(index: number, on: boolean): void {
+    const value = on ? 1 : 0;
+    if (Atomics.exchange(this.flags, index, value) !== value)
+      Atomics.add(this.flags, SWITCHES_ON, on ? 1 : -1);
   }
 
   // Open orders per account --------------------------------------------------

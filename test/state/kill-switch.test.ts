@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { KillSwitch, type OrderCanceller } from '../../src/state/kill-switch.ts';
 import { SharedTables } from '../../src/state/shared-tables.ts';
+import { startTsWorker } from '../helpers/ts-worker.ts';
 
 function setup() {
   const tables = SharedTables.create({ accounts: 4, markets: 2, keys: 4 });
@@ -65,4 +66,72 @@ test('flags set in one view of the shared memory are seen by another (another th
   assert.equal(other.marketKilled(1), true);
   assert.equal(other.openOrderCount(3), 2);
   assert.equal(other.referencePriceTicks(1), 12345);
+});
+
+/** Every switch of every scope, as [isOn, set] pairs over the tables. */
+function switchesOf(tables: SharedTables, sizes: { accounts: number; markets: number; keys: number }) {
+  const all: [() => boolean, (on: boolean) => void][] = [
+    [() => tables.globalKilled(), (on) => tables.setGlobalKill(on)],
+  ];
+  for (let i = 0; i < sizes.accounts; i++)
+    all.push([() => tables.accountKilled(i), (on) => tables.setAccountKill(i, on)]);
+  for (let i = 0; i < sizes.markets; i++)
+    all.push([() => tables.marketKilled(i), (on) => tables.setMarketKill(i, on)]);
+  for (let i = 0; i < sizes.keys; i++)
+    all.push([() => tables.keyKilled(i), (on) => tables.setKeyKill(i, on)]);
+  return all;
+}
+
+test('anyKilled is true exactly while some switch is on, however often each is set or cleared', () => {
+  const sizes = { accounts: 3, markets: 2, keys: 3 };
+  const tables = SharedTables.create(sizes);
+  const switches = switchesOf(tables, sizes);
+  assert.equal(tables.anyKilled(), false);
+  // Setting a switch twice and clearing it once leaves none on; clearing one that is off changes nothing.
+  tables.setMarketKill(1, true);
+  tables.setMarketKill(1, true);
+  assert.equal(tables.anyKilled(), true);
+  tables.setMarketKill(1, false);
+  assert.equal(tables.anyKilled(), false);
+  tables.setKeyKill(0, false);
+  assert.equal(tables.anyKilled(), false);
+  // A pseudo-random walk over every switch against a model.
+  const model = switches.map(() => false);
+  let seed = 12345;
+  for (let step = 0; step < 5000; step++) {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    const i = (seed >>> 8) % switches.length;
+    const on = (seed & 0x10000) !== 0;
+    switches[i]![1](on);
+    model[i] = on;
+    assert.equal(tables.anyKilled(), model.includes(true), `step ${step}`);
+    assert.equal(switches[i]![0](), on);
+  }
+});
+
+test('two threads flipping the same switches leave anyKilled in step with the switches', async () => {
+  const sizes = { accounts: 2, markets: 2, keys: 2 };
+  const tables = SharedTables.create(sizes);
+  const workers = [1, 2].map((seed) =>
+    startTsWorker(new URL('./fixtures/kill-toggler.ts', import.meta.url), {
+      workerData: { buffer: tables.buffer, sizes, seed: seed * 7919, flips: 200_000 },
+    }),
+  );
+  await Promise.all(
+    workers.map(
+      (worker) =>
+        new Promise((resolve, reject) => {
+          worker.once('message', resolve);
+          worker.once('error', reject);
+        }),
+    ),
+  );
+  await Promise.all(workers.map((worker) => worker.terminate()));
+  const switches = switchesOf(tables, sizes);
+  const on = switches.filter(([isOn]) => isOn()).length;
+  // Clearing every switch that is on must bring the count to exactly zero (not below, not above).
+  for (const [isOn, set] of switches) if (isOn()) set(false);
+  assert.equal(tables.anyKilled(), false, `the count drifted (${on} switches were on)`);
+  tables.setGlobalKill(true);
+  assert.equal(tables.anyKilled(), true);
 });
