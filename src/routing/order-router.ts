@@ -10,7 +10,7 @@
 import { PASS, RejectCode, type Verdict } from '../pipeline/reject-codes.ts';
 import type { OrderRequest } from '../pipeline/request.ts';
 import type { OrderCanceller } from '../state/kill-switch.ts';
-import { isLive, type OrderRecord, type OrderRegistry } from '../state/order-registry.ts';
+import type { OrderRecord, OrderRegistry } from '../state/order-registry.ts';
 import type { SharedTables } from '../state/shared-tables.ts';
 import type { VenueEvent } from '../venue/codec.ts';
 import { type InFlightRequest, RequestKind, type VenueLinkHandler } from '../venue/link.ts';
@@ -218,7 +218,7 @@ export class OrderRouter implements VenueLinkHandler, OrderCanceller {
     for (const request of inFlight) {
       if (request.kind === RequestKind.NEW_ORDER) {
         const record = request.context as OrderRecord;
-        if (!isLive(record)) continue;
+        if (!record.live) continue;
         orders.onReject(record.orderId, reason, now);
         ownerOf(record)?.rejected(record, RejectCode.VENUE_UNAVAILABLE, text);
       } else {

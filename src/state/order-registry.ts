@@ -51,88 +51,57 @@ export interface NewOrder {
   refSeqNum: number;
 }
 
-/**
- * One forwarded order. A plain object made by one object literal (newOrderRecord),
- * not a class instance, on purpose: V8 pretenures an object literal's allocation site
- * once most of what it makes survives, and records do (while live, then for the
- * retention window). They are then allocated straight in the old generation instead
- * of being copied by young-generation collections, whose pauses grew with every order
- * on the book. Instances of a class are never pretenured. Hence the free functions
- * below (isLive, averagePriceTicks, averagePriceText) instead of methods.
- */
-export interface OrderRecord {
-  readonly orderId: number;
-  clOrdId: string;
-  readonly accountIndex: number;
-  readonly market: MarketState;
-  readonly side: SideValue;
-  readonly type: number;
-  readonly tif: number;
-  readonly postOnly: boolean;
-  priceTicks: number;
-  qtyLots: number;
-  /** Where its events are relayed (a FIX session, a REST request). */
-  owner: unknown;
-  readonly createdMs: number;
-  status: OrderStatusValue;
+export class OrderRecord {
+  status: OrderStatusValue = OrderStatus.PENDING_NEW;
   leavesLots: number;
-  filledLots: number;
+  filledLots = 0;
   /** Sum of fill price x fill qty, in ticks x lots, for the average price. */
-  filledValue: number;
-  finishedMs: number;
+  filledValue = 0;
+  finishedMs = 0;
   /** The venue's last reject reason, when rejected. */
-  rejectReason: string;
+  rejectReason = '';
   /** The inbound FIX MsgSeqNum that placed it (0 over REST), for 45 in a later reject. */
-  refSeqNum: number;
-}
+  refSeqNum = 0;
 
-/** The record of a new order (the one object literal every record comes from: see OrderRecord). */
-function newOrderRecord(orderId: number, order: NewOrder, owner: unknown, nowMs: number): OrderRecord {
-  return {
-    orderId,
-    clOrdId: order.clOrdId,
-    accountIndex: order.account!.index,
-    market: order.market!,
-    side: order.side,
-    type: order.type,
-    tif: order.tif,
-    postOnly: order.postOnly,
-    priceTicks: order.priceTicks,
-    qtyLots: order.qtyLots,
-    owner,
-    createdMs: nowMs,
-    status: OrderStatus.PENDING_NEW,
-    leavesLots: order.qtyLots,
-    filledLots: 0,
-    filledValue: 0,
-    finishedMs: 0,
-    rejectReason: '',
-    refSeqNum: order.refSeqNum,
-  };
-}
+  constructor(
+    readonly orderId: number,
+    public clOrdId: string,
+    readonly accountIndex: number,
+    readonly market: MarketState,
+    readonly side: SideValue,
+    readonly type: number,
+    readonly tif: number,
+    readonly postOnly: boolean,
+    public priceTicks: number,
+    public qtyLots: number,
+    public owner: unknown,
+    readonly createdMs: number,
+  ) {
+    this.leavesLots = qtyLots;
+  }
 
-/** Whether the order is still open at the venue (pending, new or partially filled). */
-export function isLive(order: OrderRecord): boolean {
-  return order.status <= OrderStatus.PARTIALLY_FILLED;
-}
+  get live(): boolean {
+    return this.status <= OrderStatus.PARTIALLY_FILLED;
+  }
 
-/** Average fill price in ticks (0 before any fill). */
-export function averagePriceTicks(order: OrderRecord): number {
-  return order.filledLots === 0 ? 0 : order.filledValue / order.filledLots;
-}
+  /** Average fill price in ticks (0 before any fill). */
+  get averagePriceTicks(): number {
+    return this.filledLots === 0 ? 0 : this.filledValue / this.filledLots;
+  }
 
-/**
- * The average fill price as a decimal, exact to the tick's decimals plus four more
- * (truncated), for execution reports and order queries; "0" before any fill.
- */
-export function averagePriceText(order: OrderRecord): string {
-  if (order.filledLots === 0) return '0';
-  const tick = order.market.tick;
-  const extra = 4;
-  // BigInt: value x tick units x 10^4 can pass 2^53 for fine ticks.
-  const units =
-    (BigInt(order.filledValue) * BigInt(tick.units) * 10n ** BigInt(extra)) / BigInt(order.filledLots);
-  return formatUnits(units, tick.decimals + extra);
+  /**
+   * The average fill price as a decimal, exact to the tick's decimals plus four more
+   * (truncated), for execution reports and order queries; "0" before any fill.
+   */
+  averagePriceText(): string {
+    if (this.filledLots === 0) return '0';
+    const tick = this.market.tick;
+    const extra = 4;
+    // BigInt: value x tick units x 10^4 can pass 2^53 for fine ticks.
+    const units =
+      (BigInt(this.filledValue) * BigInt(tick.units) * 10n ** BigInt(extra)) / BigInt(this.filledLots);
+    return formatUnits(units, tick.decimals + extra);
+  }
 }
 
 /** Order ids are given in the order orders arrive: sorting by them lists the oldest first. */
@@ -249,7 +218,21 @@ export class OrderRegistry {
    * `owner` (a FIX session, a REST request) is where its events are relayed.
    */
   open(orderId: number, order: NewOrder, owner: unknown, nowMs: number): OrderRecord {
-    const record = newOrderRecord(orderId, order, owner, nowMs);
+    const record = new OrderRecord(
+      orderId,
+      order.clOrdId,
+      order.account!.index,
+      order.market!,
+      order.side,
+      order.type,
+      order.tif,
+      order.postOnly,
+      order.priceTicks,
+      order.qtyLots,
+      owner,
+      nowMs,
+    );
+    record.refSeqNum = order.refSeqNum;
     this.ordersOf(record.accountIndex).live.set(record.clOrdId, this.hashOf(record.clOrdId), record);
     this.byOrderId.set(record.orderId, orderIdHash(record.orderId), record);
     this.tables.addOpenOrders(record.accountIndex, 1);
@@ -273,7 +256,7 @@ export class OrderRegistry {
 
   onReject(orderId: number, reason: string, nowMs: number): OrderRecord | undefined {
     const record = this.byOrderId.get(orderId, orderIdHash(orderId));
-    if (record === undefined || !isLive(record)) return undefined;
+    if (!record?.live) return undefined;
     record.rejectReason = reason;
     this.finish(record, OrderStatus.REJECTED, nowMs);
     return record;
@@ -282,7 +265,7 @@ export class OrderRegistry {
   /** A fill of `qtyLots` at `priceTicks`, after which `leavesLots` remain open at the venue. */
   onFill(orderId: number, qtyLots: number, priceTicks: number, leavesLots: number, nowMs: number) {
     const record = this.byOrderId.get(orderId, orderIdHash(orderId));
-    if (record === undefined || !isLive(record)) return undefined;
+    if (!record?.live) return undefined;
     const buy = record.side === Side.BUY;
     record.filledLots += qtyLots;
     record.filledValue += qtyLots * priceTicks;
@@ -300,7 +283,7 @@ export class OrderRegistry {
 
   onCanceled(orderId: number, nowMs: number): OrderRecord | undefined {
     const record = this.byOrderId.get(orderId, orderIdHash(orderId));
-    if (record === undefined || !isLive(record)) return undefined;
+    if (!record?.live) return undefined;
     this.finish(record, OrderStatus.CANCELED, nowMs);
     return record;
   }
@@ -315,7 +298,7 @@ export class OrderRegistry {
     nowMs: number,
   ) {
     const record = this.byOrderId.get(orderId, orderIdHash(orderId));
-    if (record === undefined || !isLive(record)) return undefined;
+    if (!record?.live) return undefined;
     const orders = this.ordersOf(record.accountIndex);
     if (clOrdId !== record.clOrdId) {
       const oldHash = clOrdIdHash(record.clOrdId);

@@ -4,13 +4,7 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { Side } from '../../src/pipeline/request.ts';
 import type { MarketState } from '../../src/state/markets.ts';
-import {
-  averagePriceTicks,
-  isLive,
-  type OrderRecord,
-  OrderRegistry,
-  OrderStatus,
-} from '../../src/state/order-registry.ts';
+import { type OrderRecord, OrderRegistry, OrderStatus } from '../../src/state/order-registry.ts';
 import { SharedTables } from '../../src/state/shared-tables.ts';
 
 const market = { symbol: 'BTC-PERP', index: 1 } as MarketState;
@@ -55,7 +49,7 @@ describe('order registry', () => {
           const id = ids.length > 0 && e.kind !== 'open' ? ids[e.pick % ids.length]! : -1;
           const order = records.get(id);
           // Only live orders are found by id.
-          assert.equal(registry.byId(id), order !== undefined && isLive(order) ? order : undefined);
+          assert.equal(registry.byId(id), order?.live ? order : undefined);
           switch (e.kind) {
             case 'open': {
               const record = registry.open(
@@ -90,13 +84,13 @@ describe('order registry', () => {
               registry.onReject(id, 'venue says no', now);
               break;
             case 'fill': {
-              if (order === undefined || !isLive(order)) break;
+              if (!order?.live) break;
               const qty = Math.max(1, Math.floor(order.leavesLots * e.share));
               registry.onFill(id, qty, 101, order.leavesLots - qty, now);
               break;
             }
             case 'replace': {
-              if (order === undefined || !isLive(order) || e.qty <= order.filledLots) break;
+              if (!order?.live || e.qty <= order.filledLots) break;
               registry.onReplaced(id, `r${id}-${now}`, 99, e.qty, e.qty - order.filledLots, now);
               break;
             }
@@ -108,14 +102,14 @@ describe('order registry', () => {
           let position = 0;
           for (const orderId of ids) {
             const o = records.get(orderId)!;
-            if (isLive(o)) {
+            if (o.live) {
               live++;
               if (o.side === Side.BUY) openBuy += o.leavesLots;
               else openSell += o.leavesLots;
             }
             position += o.side === Side.BUY ? o.filledLots : -o.filledLots;
             assert.ok(o.leavesLots >= 0);
-            assert.equal(isLive(o) ? o.leavesLots + o.filledLots : o.leavesLots, isLive(o) ? o.qtyLots : 0);
+            assert.equal(o.live ? o.leavesLots + o.filledLots : o.leavesLots, o.live ? o.qtyLots : 0);
           }
           assert.equal(tables.openOrderCount(1), live);
           assert.equal(tables.openBuyLots(1, 1), openBuy);
@@ -156,7 +150,7 @@ describe('order registry', () => {
     registry.onFill(7, 6, 11, 0, 30);
     const done = registry.find(0, 'b', 500)!;
     assert.equal(done.status, OrderStatus.FILLED);
-    assert.equal(averagePriceTicks(done), 11);
+    assert.equal(done.averagePriceTicks, 11);
     assert.equal(done.owner, 'session-1');
     assert.equal(registry.find(0, 'b', 1030), undefined, 'forgotten after the retention window');
     assert.equal(registry.isClOrdIdTaken(0, 'b', 1030), false);

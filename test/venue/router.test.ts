@@ -9,7 +9,7 @@ import type { PendingRequest } from '../../src/routing/order-owner.ts';
 import { OrderRouter } from '../../src/routing/order-router.ts';
 import type { AccountState } from '../../src/state/accounts.ts';
 import { KillSwitch } from '../../src/state/kill-switch.ts';
-import { averagePriceTicks, type OrderRecord, OrderStatus } from '../../src/state/order-registry.ts';
+import { type OrderRecord, OrderStatus } from '../../src/state/order-registry.ts';
 import type { NewOrderMessage, VenueEvent } from '../../src/venue/codec.ts';
 import { VenueLink, type VenueLinkOptions } from '../../src/venue/link.ts';
 import { makeFixture } from '../pipeline/fixture.ts';
@@ -172,7 +172,7 @@ describe('order router: new orders', () => {
     venue.send([fill(buy.orderId, 600, 130_200, 0, 8)]);
     await waitUntil(() => owner.of('filled').length === 2, 'the last fill');
     assert.equal(buy.status, OrderStatus.FILLED);
-    assert.equal(averagePriceTicks(buy), (400 * 130_100 + 600 * 130_200) / 1000);
+    assert.equal(buy.averagePriceTicks, (400 * 130_100 + 600 * 130_200) / 1000);
     assert.deepEqual(counters(), { openOrders: 0, openBuy: 0, openSell: 0, position: 1000 });
     assert.equal(fx.tables.referencePriceTicks(0), 130_200);
 

@@ -34,7 +34,7 @@ import {
 import { ipLimitKey } from '../../pipeline/throttle.ts';
 import type { OrderOwner, PendingRequest } from '../../routing/order-owner.ts';
 import type { MarketState } from '../../state/markets.ts';
-import { averagePriceText, isLive, type OrderRecord, OrderStatus } from '../../state/order-registry.ts';
+import { type OrderRecord, OrderStatus } from '../../state/order-registry.ts';
 import type { EdgeContext } from '../edge-context.ts';
 import { MarketLookup } from '../market-lookup.ts';
 
@@ -591,8 +591,8 @@ export class FixConnection implements SessionApplication, OrderOwner {
     }
     enc.field(Tag.TimeInForce, TIF_CHAR[order.tif] ?? '1');
     enc.fieldDecimal(Tag.CumQty, order.filledLots * lot.units, lot.decimals);
-    enc.fieldDecimal(Tag.LeavesQty, isLive(order) ? order.leavesLots * lot.units : 0, lot.decimals);
-    enc.field(Tag.AvgPx, averagePriceText(order));
+    enc.fieldDecimal(Tag.LeavesQty, order.live ? order.leavesLots * lot.units : 0, lot.decimals);
+    enc.field(Tag.AvgPx, order.averagePriceText());
     enc.fieldUtcTimestamp(Tag.TransactTime, Date.now());
     return enc;
   }

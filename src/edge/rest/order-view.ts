@@ -1,13 +1,7 @@
 // An order as the REST API shows it (SPEC section 4, GET /api/v1/orders/{clOrdId}):
 // integer ticks and lots formatted back into the market's decimals.
 import { OrderType, Side, TimeInForce } from '../../pipeline/request.ts';
-import {
-  averagePriceText,
-  isLive,
-  ORDER_STATUS_NAMES,
-  type OrderRecord,
-  OrderStatus,
-} from '../../state/order-registry.ts';
+import { ORDER_STATUS_NAMES, type OrderRecord, OrderStatus } from '../../state/order-registry.ts';
 
 const TIF_NAMES: Record<number, string> = {
   [TimeInForce.GTC]: 'GTC',
@@ -46,7 +40,7 @@ export function orderView(order: OrderRecord): OrderView {
     tif: TIF_NAMES[order.tif] ?? 'GTC',
     status,
     filledQty: market.lot.format(order.filledLots),
-    leavesQty: market.lot.format(isLive(order) ? order.leavesLots : 0),
-    avgPrice: order.filledLots > 0 ? averagePriceText(order) : null,
+    leavesQty: market.lot.format(order.live ? order.leavesLots : 0),
+    avgPrice: order.filledLots > 0 ? order.averagePriceText() : null,
   };
 }
