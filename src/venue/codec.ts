@@ -350,6 +350,16 @@ export class VenueEncoder {
 }
 
 // Accessor objects reused across decodes: decoding allocates only the result.
+// The ByteBuffer too: each new one makes a TextDecoder, which cost as much as the
+// rest of an Ack's decoding. flatbuffers has no public way to point a ByteBuffer at
+// other bytes, so decoding sets its `bytes_` (pinned flatbuffers version; the codec
+// tests decode many different frames in a row through this one buffer).
+const buffer = new ByteBuffer(new Uint8Array(0));
+function bufferOver(bytes: Uint8Array): ByteBuffer {
+  (buffer as unknown as { bytes_: Uint8Array }).bytes_ = bytes;
+  buffer.setPosition(0);
+  return buffer;
+}
 const envelope = new Envelope();
 const readers = {
   hello: new Hello(),
@@ -374,7 +384,7 @@ const readers = {
  * caller drops the peer. Fields appended by a newer schema are ignored.
  */
 export function decodeVenueMessage(bytes: Uint8Array): VenueMessage {
-  const bb = new ByteBuffer(bytes);
+  const bb = bufferOver(bytes);
   const type = verifyEnvelope(bb) as Message;
   Envelope.getRootAsEnvelope(bb, envelope);
   switch (type) {
@@ -390,63 +400,63 @@ export function decodeVenueMessage(bytes: Uint8Array): VenueMessage {
       const r = envelope.message(readers.newOrder) as NewOrder;
       return {
         kind: 'newOrder',
-        requestId: safe(r.requestId(), 'requestId'),
-        orderId: safe(r.orderId(), 'orderId'),
+        requestId: u64(r, 4, 'requestId'),
+        orderId: u64(r, 6, 'orderId'),
         account: text(r.account(Encoding.UTF8_BYTES)),
         symbol: text(r.symbol(Encoding.UTF8_BYTES)),
         side: side(r.side()),
         type: orderType(r.type()),
         tif: timeInForce(r.tif()),
         postOnly: r.postOnly(),
-        priceTicks: safe(r.priceTicks(), 'priceTicks'),
-        qtyLots: safe(r.qtyLots(), 'qtyLots'),
+        priceTicks: i64(r, 20, 'priceTicks'),
+        qtyLots: i64(r, 22, 'qtyLots'),
       };
     }
     case Message.Cancel: {
       const r = envelope.message(readers.cancel) as Cancel;
       return {
         kind: 'cancel',
-        requestId: safe(r.requestId(), 'requestId'),
-        orderId: safe(r.orderId(), 'orderId'),
+        requestId: u64(r, 4, 'requestId'),
+        orderId: u64(r, 6, 'orderId'),
       };
     }
     case Message.Replace: {
       const r = envelope.message(readers.replace) as Replace;
       return {
         kind: 'replace',
-        requestId: safe(r.requestId(), 'requestId'),
-        orderId: safe(r.orderId(), 'orderId'),
-        priceTicks: safe(r.priceTicks(), 'priceTicks'),
-        qtyLots: safe(r.qtyLots(), 'qtyLots'),
+        requestId: u64(r, 4, 'requestId'),
+        orderId: u64(r, 6, 'orderId'),
+        priceTicks: i64(r, 8, 'priceTicks'),
+        qtyLots: i64(r, 10, 'qtyLots'),
       };
     }
     case Message.MassCancel: {
       const r = envelope.message(readers.massCancel) as MassCancel;
       return {
         kind: 'massCancel',
-        requestId: safe(r.requestId(), 'requestId'),
+        requestId: u64(r, 4, 'requestId'),
         account: text(r.account(Encoding.UTF8_BYTES)),
         symbol: text(r.symbol(Encoding.UTF8_BYTES)),
       };
     }
     case Message.Heartbeat: {
       const r = envelope.message(readers.heartbeat) as Heartbeat;
-      return { kind: 'heartbeat', requestId: safe(r.requestId(), 'requestId'), timestampNs: r.timestampNs() };
+      return { kind: 'heartbeat', requestId: u64(r, 4, 'requestId'), timestampNs: r.timestampNs() };
     }
     case Message.Ack: {
       const r = envelope.message(readers.ack) as Ack;
       return {
         kind: 'ack',
-        requestId: safe(r.requestId(), 'requestId'),
-        orderId: safe(r.orderId(), 'orderId'),
+        requestId: u64(r, 4, 'requestId'),
+        orderId: u64(r, 6, 'orderId'),
       };
     }
     case Message.Reject: {
       const r = envelope.message(readers.reject) as Reject;
       return {
         kind: 'reject',
-        requestId: safe(r.requestId(), 'requestId'),
-        orderId: safe(r.orderId(), 'orderId'),
+        requestId: u64(r, 4, 'requestId'),
+        orderId: u64(r, 6, 'orderId'),
         reason: text(r.reason(Encoding.UTF8_BYTES)),
       };
     }
@@ -454,42 +464,42 @@ export function decodeVenueMessage(bytes: Uint8Array): VenueMessage {
       const r = envelope.message(readers.fill) as Fill;
       return {
         kind: 'fill',
-        orderId: safe(r.orderId(), 'orderId'),
-        qtyLots: safe(r.qtyLots(), 'qtyLots'),
-        priceTicks: safe(r.priceTicks(), 'priceTicks'),
-        leavesLots: safe(r.leavesLots(), 'leavesLots'),
-        tradeId: safe(r.tradeId(), 'tradeId'),
+        orderId: u64(r, 4, 'orderId'),
+        qtyLots: i64(r, 6, 'qtyLots'),
+        priceTicks: i64(r, 8, 'priceTicks'),
+        leavesLots: i64(r, 10, 'leavesLots'),
+        tradeId: u64(r, 12, 'tradeId'),
       };
     }
     case Message.Canceled: {
       const r = envelope.message(readers.canceled) as Canceled;
       return {
         kind: 'canceled',
-        requestId: safe(r.requestId(), 'requestId'),
-        orderId: safe(r.orderId(), 'orderId'),
+        requestId: u64(r, 4, 'requestId'),
+        orderId: u64(r, 6, 'orderId'),
       };
     }
     case Message.Replaced: {
       const r = envelope.message(readers.replaced) as Replaced;
       return {
         kind: 'replaced',
-        requestId: safe(r.requestId(), 'requestId'),
-        orderId: safe(r.orderId(), 'orderId'),
-        priceTicks: safe(r.priceTicks(), 'priceTicks'),
-        qtyLots: safe(r.qtyLots(), 'qtyLots'),
-        leavesLots: safe(r.leavesLots(), 'leavesLots'),
+        requestId: u64(r, 4, 'requestId'),
+        orderId: u64(r, 6, 'orderId'),
+        priceTicks: i64(r, 8, 'priceTicks'),
+        qtyLots: i64(r, 10, 'qtyLots'),
+        leavesLots: i64(r, 12, 'leavesLots'),
       };
     }
     case Message.MassCancelDone: {
       const r = envelope.message(readers.massCancelDone) as MassCancelDone;
-      return { kind: 'massCancelDone', requestId: safe(r.requestId(), 'requestId'), count: r.count() };
+      return { kind: 'massCancelDone', requestId: u64(r, 4, 'requestId'), count: r.count() };
     }
     case Message.RefPrice: {
       const r = envelope.message(readers.refPrice) as RefPrice;
       return {
         kind: 'refPrice',
         symbol: text(r.symbol(Encoding.UTF8_BYTES)),
-        priceTicks: safe(r.priceTicks(), 'priceTicks'),
+        priceTicks: i64(r, 6, 'priceTicks'),
       };
     }
     default:
@@ -519,10 +529,40 @@ function text(bytes: string | Uint8Array | null): string {
   return s;
 }
 
-function safe(value: bigint, field: string): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n)) throw new MalformedEnvelopeError(`${field} ${value} is not a safe integer`);
-  return n;
+/** A decoded table: its buffer and position, as every generated accessor has them. */
+interface TableAt {
+  bb: ByteBuffer | null;
+  bb_pos: number;
+}
+
+/**
+ * The 64-bit field at vtable slot `slot` (4 for the first field, then +2 each, in the
+ * schema's order) as a safe integer, 0 when absent. Read as two 32-bit halves: the
+ * generated accessors make a BigInt per field, which cost twice as much and allocated.
+ */
+function int64(table: TableAt, slot: number, field: string, signed: boolean): number {
+  const bb = table.bb!;
+  const offset = bb.__offset(table.bb_pos, slot);
+  if (offset === 0) return 0;
+  const at = table.bb_pos + offset;
+  const high = signed ? bb.readInt32(at + 4) : bb.readUint32(at + 4);
+  const value = high * 4294967296 + bb.readUint32(at);
+  // Beyond 2^53 the sum rounds, but stays beyond: it is never taken for a safe integer.
+  if (!Number.isSafeInteger(value)) {
+    const exact = signed ? bb.readInt64(at) : bb.readUint64(at);
+    throw new MalformedEnvelopeError(`${field} ${exact} is not a safe integer`);
+  }
+  return value;
+}
+
+/** A `ulong` field (ids): see int64. */
+function u64(table: TableAt, slot: number, field: string): number {
+  return int64(table, slot, field, false);
+}
+
+/** A `long` field (prices, quantities): see int64. */
+function i64(table: TableAt, slot: number, field: string): number {
+  return int64(table, slot, field, true);
 }
 
 function side(value: number): SideValue {

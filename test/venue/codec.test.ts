@@ -12,6 +12,7 @@ import {
 } from '../../src/venue/codec.ts';
 import { FrameDecoder } from '../../src/venue/framing.ts';
 import { Envelope } from '../../src/venue/generated/portcullis/venue/envelope.ts';
+import { Fill } from '../../src/venue/generated/portcullis/venue/fill.ts';
 import { Message } from '../../src/venue/generated/portcullis/venue/message.ts';
 import { NewOrder } from '../../src/venue/generated/portcullis/venue/new-order.ts';
 
@@ -219,6 +220,42 @@ describe('venue codec', () => {
     const bad = NewOrder.endNewOrder(b);
     b.finish(Envelope.createEnvelope(b, Message.NewOrder, bad));
     assert.throws(() => decodeVenueMessage(b.asUint8Array()), /unknown side 9/);
+  });
+
+  it('reads 64-bit fields exactly up to 2^53 either way, ids as unsigned and amounts as signed', () => {
+    const fill = (orderId: bigint, qtyLots: bigint, priceTicks: bigint) => {
+      const b = new Builder(64);
+      b.finish(
+        Envelope.createEnvelope(b, Message.Fill, Fill.createFill(b, orderId, qtyLots, priceTicks, -1n, 0n)),
+      );
+      return decodeVenueMessage(b.asUint8Array());
+    };
+    const max = 2n ** 53n - 1n;
+    assert.deepEqual(fill(max, -max, 2n ** 32n), {
+      kind: 'fill',
+      orderId: Number.MAX_SAFE_INTEGER,
+      qtyLots: Number.MIN_SAFE_INTEGER,
+      priceTicks: 4294967296,
+      leavesLots: -1,
+      tradeId: 0,
+    });
+    assert.throws(() => fill(max + 1n, 0n, 0n), /orderId 9007199254740992 is not a safe integer/);
+    // An id with the top bit set is huge, not negative.
+    assert.throws(() => fill(2n ** 64n - 1n, 0n, 0n), /orderId 18446744073709551615 is not a safe integer/);
+    assert.throws(() => fill(1n, -max - 1n, 0n), /qtyLots -9007199254740992 is not a safe integer/);
+    assert.throws(() => fill(1n, 0n, 2n ** 63n - 1n), /priceTicks 9223372036854775807 is not a safe integer/);
+    // Absent fields (a default-valued field is not written) read as 0.
+    const b = new Builder(64);
+    Fill.startFill(b);
+    b.finish(Envelope.createEnvelope(b, Message.Fill, Fill.endFill(b)));
+    assert.deepEqual(decodeVenueMessage(b.asUint8Array()), {
+      kind: 'fill',
+      orderId: 0,
+      qtyLots: 0,
+      priceTicks: 0,
+      leavesLots: 0,
+      tradeId: 0,
+    });
   });
 
   it('fails only with MalformedEnvelopeError on truncated or corrupted frames (property)', () => {
