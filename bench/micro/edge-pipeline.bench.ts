@@ -190,8 +190,6 @@ function measureOps(
   name: string,
 ): BenchResult {
   const h = histogram();
-  // Start from a collected heap: the previous case's garbage is not this one's cost.
-  (globalThis as { gc?: () => void }).gc?.();
   const warmupEnd = performance.now() + options.warmupMs;
   const end = warmupEnd + options.timeMs;
   let timedNs = 0;

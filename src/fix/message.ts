@@ -236,10 +236,11 @@ export class FixMessage {
     if (i < 0) return undefined;
     const buf = this.bytes;
     const end = this.fields[i * 3 + 2]!;
-    for (let p = this.fields[i * 3 + 1]!; p < end; p++) {
+    const start = this.fields[i * 3 + 1]!;
+    for (let p = start; p < end; p++) {
       const c = buf[p]!;
       if (c < 0x20 || c > 0x7e) return undefined;
     }
-    return this.getString(tag);
+    return latin1Text(buf, start, end);
   }
 }

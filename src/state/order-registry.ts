@@ -182,6 +182,12 @@ export class OrderRegistry {
     return this.byOrderId.get(orderId, orderIdHash(orderId));
   }
 
+  /** The order with this id if the venue may still change it (pending, new, partially filled). */
+  private liveById(orderId: number): OrderRecord | undefined {
+    const record = this.byId(orderId);
+    return record?.live ? record : undefined;
+  }
+
   /** Live orders of an account, optionally of one market, oldest first. */
   liveOrders(accountIndex: number, marketIndex = -1): OrderRecord[] {
     const orders = this.accounts[accountIndex];
@@ -246,7 +252,7 @@ export class OrderRegistry {
   }
 
   onAck(orderId: number): OrderRecord | undefined {
-    const record = this.byOrderId.get(orderId, orderIdHash(orderId));
+    const record = this.byId(orderId);
     if (record && record.status === OrderStatus.PENDING_NEW) record.status = OrderStatus.NEW;
     return record;
   }
@@ -255,8 +261,8 @@ export class OrderRegistry {
   // changes nothing) when no live order has that id: unknown, or already finished.
 
   onReject(orderId: number, reason: string, nowMs: number): OrderRecord | undefined {
-    const record = this.byOrderId.get(orderId, orderIdHash(orderId));
-    if (!record?.live) return undefined;
+    const record = this.liveById(orderId);
+    if (record === undefined) return undefined;
     record.rejectReason = reason;
     this.finish(record, OrderStatus.REJECTED, nowMs);
     return record;
@@ -264,8 +270,8 @@ export class OrderRegistry {
 
   /** A fill of `qtyLots` at `priceTicks`, after which `leavesLots` remain open at the venue. */
   onFill(orderId: number, qtyLots: number, priceTicks: number, leavesLots: number, nowMs: number) {
-    const record = this.byOrderId.get(orderId, orderIdHash(orderId));
-    if (!record?.live) return undefined;
+    const record = this.liveById(orderId);
+    if (record === undefined) return undefined;
     const buy = record.side === Side.BUY;
     record.filledLots += qtyLots;
     record.filledValue += qtyLots * priceTicks;
@@ -282,8 +288,8 @@ export class OrderRegistry {
   }
 
   onCanceled(orderId: number, nowMs: number): OrderRecord | undefined {
-    const record = this.byOrderId.get(orderId, orderIdHash(orderId));
-    if (!record?.live) return undefined;
+    const record = this.liveById(orderId);
+    if (record === undefined) return undefined;
     this.finish(record, OrderStatus.CANCELED, nowMs);
     return record;
   }
@@ -297,14 +303,11 @@ export class OrderRegistry {
     leavesLots: number,
     nowMs: number,
   ) {
-    const record = this.byOrderId.get(orderId, orderIdHash(orderId));
-    if (!record?.live) return undefined;
+    const record = this.liveById(orderId);
+    if (record === undefined) return undefined;
     const orders = this.ordersOf(record.accountIndex);
     if (clOrdId !== record.clOrdId) {
-      const oldHash = clOrdIdHash(record.clOrdId);
-      orders.live.delete(record.clOrdId, oldHash);
-      this.prune(orders, nowMs);
-      orders.finished.add(record.clOrdId, record, nowMs, oldHash); // the old clOrdId stays taken
+      this.retireClOrdId(orders, record, nowMs); // the old clOrdId stays taken
       record.clOrdId = clOrdId;
       orders.live.set(clOrdId, clOrdIdHash(clOrdId), record);
     }
@@ -333,17 +336,20 @@ export class OrderRegistry {
     if (status !== OrderStatus.FILLED) record.leavesLots = 0;
     record.status = status;
     record.finishedMs = nowMs;
-    const hash = clOrdIdHash(record.clOrdId);
-    orders.live.delete(record.clOrdId, hash);
     // Only live orders are found by id (the venue's events); finished ones by clOrdId.
     // Keeping the id table to live orders keeps it small and in cache.
     this.byOrderId.delete(record.orderId, orderIdHash(record.orderId));
-    this.prune(orders, nowMs);
-    orders.finished.add(record.clOrdId, record, nowMs, hash);
+    this.retireClOrdId(orders, record, nowMs);
   }
 
-  /** Forgets finished orders past the retention window. */
-  private prune(orders: AccountOrders, nowMs: number): void {
+  /**
+   * Moves the record's current clOrdId from the live table to the finished ones, where it
+   * stays taken for the retention window (forgetting what has passed that window first).
+   */
+  private retireClOrdId(orders: AccountOrders, record: OrderRecord, nowMs: number): void {
+    const hash = clOrdIdHash(record.clOrdId);
+    orders.live.delete(record.clOrdId, hash);
     orders.finished.forgetExpired(nowMs);
+    orders.finished.add(record.clOrdId, record, nowMs, hash);
   }
 }

@@ -76,9 +76,8 @@ export class VenueLink implements VenueSender {
   /**
    * In-flight requests in send order; deadlines only grow, so the head expires first.
    * Answered requests are let go from the head as answers arrive (slots before the head
-   * are cleared), not only when the head's timer fires: holding every answered request
-   * for timeoutMs made each one outlive a young-generation collection, and copying them
-   * was a large part of those pauses.
+   * are cleared), not only when the head's timer fires: held for timeoutMs, every
+   * answered request (and what it points to) outlived young-generation collections.
    */
   private readonly deadlines: (InFlightRequest | undefined)[] = [];
   private deadlineHead = 0;

@@ -166,7 +166,6 @@ export class FixConnection implements SessionApplication, OrderOwner {
     if (missing !== 0) {
       this.badField(
         session,
-        msg,
         missing,
         SessionRejectReason.RequiredTagMissing,
         `required tag ${missing} is missing`,
@@ -181,8 +180,8 @@ export class FixConnection implements SessionApplication, OrderOwner {
   }
 
   /** Sends Reject 35=3 for a missing or malformed field; returns false so callers can `return`. */
-  private badField(session: FixSession, msg: FixMessage, tag: number, reason: number, text: string): false {
-    session.sendReject(msg.getInt(Tag.MsgSeqNum), tag, reason, rejectText(RejectCode.INVALID_REQUEST, text));
+  private badField(session: FixSession, tag: number, reason: number, text: string): false {
+    session.sendReject(this.currentSeq, tag, reason, rejectText(RejectCode.INVALID_REQUEST, text));
     return false;
   }
 
@@ -190,7 +189,7 @@ export class FixConnection implements SessionApplication, OrderOwner {
   private readSide(session: FixSession, msg: FixMessage, req: OrderRequest): boolean {
     const side = msg.getChar(Tag.Side);
     if (side !== 0x31 && side !== 0x32)
-      return this.badField(session, msg, Tag.Side, SessionRejectReason.ValueIncorrect, 'Side must be 1 or 2');
+      return this.badField(session, Tag.Side, SessionRejectReason.ValueIncorrect, 'Side must be 1 or 2');
     req.side = side === 0x31 ? Side.BUY : Side.SELL;
     return true;
   }
@@ -207,7 +206,6 @@ export class FixConnection implements SessionApplication, OrderOwner {
     if (ordType !== 0x31 && ordType !== 0x32)
       return this.badField(
         session,
-        msg,
         Tag.OrdType,
         SessionRejectReason.ValueIncorrect,
         'OrdType must be 1 (market) or 2 (limit)',
@@ -218,7 +216,6 @@ export class FixConnection implements SessionApplication, OrderOwner {
       if (tif === undefined)
         return this.badField(
           session,
-          msg,
           Tag.TimeInForce,
           SessionRejectReason.ValueIncorrect,
           'TimeInForce must be 0, 1, 3 or 4',
@@ -228,7 +225,6 @@ export class FixConnection implements SessionApplication, OrderOwner {
     if (Number.isNaN(msg.getUtcTimestampMs(Tag.TransactTime))) {
       return this.badField(
         session,
-        msg,
         Tag.TransactTime,
         SessionRejectReason.IncorrectDataFormat,
         'TransactTime is not a UTCTimestamp',
@@ -237,13 +233,12 @@ export class FixConnection implements SessionApplication, OrderOwner {
     const buf = msg.buffer;
     setQuantity(req, market, buf, msg.valueStart(Tag.OrderQty), msg.valueEnd(Tag.OrderQty));
     if (req.fieldError === RejectCode.INVALID_REQUEST) {
-      return this.badField(session, msg, Tag.OrderQty, SessionRejectReason.IncorrectDataFormat, req.detail);
+      return this.badField(session, Tag.OrderQty, SessionRejectReason.IncorrectDataFormat, req.detail);
     }
     if (req.type === OrderType.LIMIT) {
       if (!msg.has(Tag.Price))
         return this.badField(
           session,
-          msg,
           Tag.Price,
           SessionRejectReason.RequiredTagMissing,
           'Price is required for a limit order',
@@ -251,12 +246,11 @@ export class FixConnection implements SessionApplication, OrderOwner {
       const error = req.fieldError;
       setPrice(req, market, buf, msg.valueStart(Tag.Price), msg.valueEnd(Tag.Price));
       if (error === PASS && (req.fieldError as Verdict) === RejectCode.INVALID_REQUEST) {
-        return this.badField(session, msg, Tag.Price, SessionRejectReason.IncorrectDataFormat, req.detail);
+        return this.badField(session, Tag.Price, SessionRejectReason.IncorrectDataFormat, req.detail);
       }
     } else if (msg.has(Tag.Price)) {
       return this.badField(
         session,
-        msg,
         Tag.Price,
         SessionRejectReason.ValueIncorrect,
         'a market order takes no Price',
@@ -275,7 +269,6 @@ export class FixConnection implements SessionApplication, OrderOwner {
     if (isClOrdIdBytes(msg.buffer, msg.valueStart(tag), msg.valueEnd(tag))) return msg.getString(tag)!;
     this.badField(
       session,
-      msg,
       tag,
       SessionRejectReason.ValueIncorrect,
       'ClOrdID must be 1-36 characters of A-Z a-z 0-9 _ -',
@@ -292,7 +285,6 @@ export class FixConnection implements SessionApplication, OrderOwner {
     if (execInst !== undefined && execInst !== '6') {
       this.badField(
         session,
-        msg,
         Tag.ExecInst,
         SessionRejectReason.ValueIncorrect,
         'ExecInst supports only 6 (post-only)',
@@ -355,7 +347,6 @@ export class FixConnection implements SessionApplication, OrderOwner {
       if (!msg.has(Tag.Symbol)) {
         this.badField(
           session,
-          msg,
           Tag.Symbol,
           SessionRejectReason.RequiredTagMissing,
           'Symbol is required with 530=1',
@@ -379,7 +370,6 @@ export class FixConnection implements SessionApplication, OrderOwner {
     } else if (type !== 0x37) {
       this.badField(
         session,
-        msg,
         Tag.MassCancelRequestType,
         SessionRejectReason.ValueIncorrect,
         'MassCancelRequestType must be 1 (symbol) or 7 (all)',
@@ -416,12 +406,12 @@ export class FixConnection implements SessionApplication, OrderOwner {
       return;
     }
     if (info.fix === 'session-reject') {
-      this.badField(session, msg, 0, SessionRejectReason.ValueIncorrect, detail || info.message);
+      this.badField(session, 0, SessionRejectReason.ValueIncorrect, detail || info.message);
       return;
     }
     if (info.fix === 'business-reject') {
       session.sendBusinessReject(
-        msg.getInt(Tag.MsgSeqNum),
+        this.currentSeq,
         MsgType.NewOrderSingle,
         0,
         rejectText(info.value, detail || undefined),

@@ -434,6 +434,7 @@ export class RestApi {
     }
     return PASS;
   }
+
   private fillTarget(
     req: OrderRequest,
     param: string,
