@@ -164,13 +164,21 @@ napi_value Ed25519PublicKeyIsValid(napi_env env, napi_callback_info info) {
   return Boolean(env, length == crypto_sign_PUBLICKEYBYTES && crypto_core_ed25519_is_valid_point(key) == 1);
 }
 
-napi_value HmacVerify(napi_env env, napi_value idValue, napi_value headValue, napi_value bodyValue,
-                      napi_value macValue) {
+// headLengthValue, when given, takes only the head's first bytes (a caller's reused scratch
+// buffer then needs no view of its own per request).
+napi_value HmacVerify(napi_env env, napi_value idValue, napi_value headValue, napi_value headLengthValue,
+                      napi_value bodyValue, napi_value macValue) {
   int32_t id;
   const uint8_t *head, *body = nullptr;
   size_t headLength, bodyLength = 0;
   if (!ReadInt32(env, idValue, &id)) return ThrowType(env, "id must be a number");
   if (!ReadBytes(env, headValue, &head, &headLength)) return ThrowType(env, "msg must be a Uint8Array");
+  if (headLengthValue != nullptr) {
+    int32_t used;
+    if (!ReadInt32(env, headLengthValue, &used)) return ThrowType(env, "headLength must be a number");
+    if (used < 0 || static_cast<size_t>(used) > headLength) return ThrowRange(env, "headLength is outside head");
+    headLength = static_cast<size_t>(used);
+  }
   if (bodyValue != nullptr && !ReadBytes(env, bodyValue, &body, &bodyLength))
     return ThrowType(env, "body must be a Uint8Array");
   const KeySlot* slot = DataOf(Napi::Env(env))->keys.Find(id);
@@ -189,16 +197,17 @@ napi_value VerifyHmacSha256(napi_env env, napi_callback_info info) {
   napi_value argv[3];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
   if (argc < 3) return ThrowType(env, "verifyHmacSha256(id, msg, mac)");
-  return HmacVerify(env, argv[0], argv[1], nullptr, argv[2]);
+  return HmacVerify(env, argv[0], argv[1], nullptr, nullptr, argv[2]);
 }
 
-// verifyHmacSha256Parts(id, head, body, mac): MAC over head || body without concatenating.
+// verifyHmacSha256Parts(id, head, headLength, body, mac): MAC over head[0, headLength) || body,
+// without concatenating them.
 napi_value VerifyHmacSha256Parts(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
+  size_t argc = 5;
+  napi_value argv[5];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (argc < 4) return ThrowType(env, "verifyHmacSha256Parts(id, head, body, mac)");
-  return HmacVerify(env, argv[0], argv[1], argv[2], argv[3]);
+  if (argc < 5) return ThrowType(env, "verifyHmacSha256Parts(id, head, headLength, body, mac)");
+  return HmacVerify(env, argv[0], argv[1], argv[2], argv[3], argv[4]);
 }
 
 // timingSafeEqual(a, b): false for different lengths, else a constant-time compare.

@@ -16,7 +16,13 @@ export interface NativeAddon {
   verifyEd25519WithKey(publicKey: Uint8Array, msg: Uint8Array, sig: Uint8Array): boolean;
   ed25519PublicKeyIsValid(publicKey: Uint8Array): boolean;
   verifyHmacSha256(id: number, msg: Uint8Array, mac: Uint8Array | string): boolean;
-  verifyHmacSha256Parts(id: number, head: Uint8Array, body: Uint8Array, mac: Uint8Array | string): boolean;
+  verifyHmacSha256Parts(
+    id: number,
+    head: Uint8Array,
+    headLength: number,
+    body: Uint8Array,
+    mac: Uint8Array | string,
+  ): boolean;
   timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean;
 
   gcraBytesFor(capacity: number, maxPolicies: number): number;

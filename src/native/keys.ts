@@ -62,14 +62,18 @@ export function verifyHmacSha256(id: number, msg: Uint8Array, mac: Uint8Array | 
   return addon.verifyHmacSha256(id, msg, mac);
 }
 
-/** As verifyHmacSha256, over head || body, without concatenating them. */
+/**
+ * As verifyHmacSha256, over head || body, without concatenating them. With `headLength`,
+ * only the head's first headLength bytes (a RangeError if it has fewer).
+ */
 export function verifyHmacSha256Parts(
   id: number,
   head: Uint8Array,
   body: Uint8Array,
   mac: Uint8Array | string,
+  headLength: number = head.length,
 ): boolean {
-  return addon.verifyHmacSha256Parts(id, head, body, mac);
+  return addon.verifyHmacSha256Parts(id, head, headLength, body, mac);
 }
 
 /** Constant-time equality of two byte arrays (false when the lengths differ). */

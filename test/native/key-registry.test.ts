@@ -169,6 +169,25 @@ describe('HMAC-SHA256 verification', () => {
     assert.equal(verifyHmacSha256Parts(id, message, Buffer.from('x'), macHex), false);
   });
 
+  test('a head length takes only that many bytes of the head, and must lie within it', () => {
+    // The head sits at the start of a larger scratch buffer whose tail is garbage.
+    const scratch = Buffer.alloc(400, 0x5a);
+    for (const split of [0, 1, 64, 150, 200]) {
+      message.copy(scratch, 0, 0, split);
+      assert.equal(
+        verifyHmacSha256Parts(id, scratch, message.subarray(split), macHex, split),
+        true,
+        `${split}`,
+      );
+      // One byte more or less of the head is a different message.
+      if (split > 0)
+        assert.equal(verifyHmacSha256Parts(id, scratch, message.subarray(split), macHex, split - 1), false);
+      assert.equal(verifyHmacSha256Parts(id, scratch, message.subarray(split), macHex, split + 1), false);
+    }
+    assert.throws(() => verifyHmacSha256Parts(id, scratch, message, macHex, 401), RangeError);
+    assert.throws(() => verifyHmacSha256Parts(id, scratch, message, macHex, -1), RangeError);
+  });
+
   test('long secrets are hashed first (RFC 2104)', () => {
     const long = Buffer.alloc(131, 0xaa);
     const longId = registerHmacSha256Key(long);
