@@ -11,8 +11,8 @@ namespace portcullis {
 
 // Reads a Uint8Array (Buffer included). Returns false for any other type.
 inline bool ReadBytes(napi_env env, napi_value value, const uint8_t** data, size_t* length) {
-  bool isTypedArray = false;
-  if (napi_is_typedarray(env, value, &isTypedArray) != napi_ok || !isTypedArray) return false;
+  // napi_get_typedarray_info refuses (napi_invalid_arg, nothing thrown) anything but a typed
+  // array, so no napi_is_typedarray first: each N-API call costs ~15 ns on the hot path.
   napi_typedarray_type type;
   void* raw = nullptr;
   if (napi_get_typedarray_info(env, value, &type, length, &raw, nullptr, nullptr) != napi_ok) return false;
