@@ -5,7 +5,7 @@
 //
 // Contract: malformed input (wrong lengths, bad hex, unknown key id,
 // non-canonical or small-order encodings) makes a verifier return false.
-// Only a wrong argument *type* throws.
+// Only a wrong argument *type* throws (and a head length outside its buffer).
 #include <openssl/crypto.h>
 #include <sodium.h>
 
