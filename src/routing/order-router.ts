@@ -50,7 +50,7 @@ export class OrderRouter implements VenueLinkHandler, OrderCanceller {
     // Checked before registering: a refused order must not take its clOrdId.
     if (!link?.canSendNewOrder()) return RejectCode.VENUE_UNAVAILABLE;
     const orderId = link.nextId();
-    const record = this.deps.orders.open(orderId, req, owner, nowMs);
+    const record = this.deps.orders.open(orderId, req, owner);
     const sent = link.sendNewOrder(
       orderId,
       req.account!.id,

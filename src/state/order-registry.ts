@@ -57,7 +57,6 @@ export class OrderRecord {
   filledLots = 0;
   /** Sum of fill price x fill qty, in ticks x lots, for the average price. */
   filledValue = 0;
-  finishedMs = 0;
   /** The venue's last reject reason, when rejected. */
   rejectReason = '';
   /** The inbound FIX MsgSeqNum that placed it (0 over REST), for 45 in a later reject. */
@@ -75,7 +74,6 @@ export class OrderRecord {
     public priceTicks: number,
     public qtyLots: number,
     public owner: unknown,
-    readonly createdMs: number,
   ) {
     this.leavesLots = qtyLots;
   }
@@ -223,7 +221,7 @@ export class OrderRegistry {
    * Registers an order being forwarded under `orderId`; it counts as open from now on.
    * `owner` (a FIX session, a REST request) is where its events are relayed.
    */
-  open(orderId: number, order: NewOrder, owner: unknown, nowMs: number): OrderRecord {
+  open(orderId: number, order: NewOrder, owner: unknown): OrderRecord {
     const record = new OrderRecord(
       orderId,
       order.clOrdId,
@@ -236,7 +234,6 @@ export class OrderRegistry {
       order.priceTicks,
       order.qtyLots,
       owner,
-      nowMs,
     );
     record.refSeqNum = order.refSeqNum;
     this.ordersOf(record.accountIndex).live.set(record.clOrdId, this.hashOf(record.clOrdId), record);
@@ -335,7 +332,6 @@ export class OrderRegistry {
     this.tables.addOpenOrders(record.accountIndex, -1);
     if (status !== OrderStatus.FILLED) record.leavesLots = 0;
     record.status = status;
-    record.finishedMs = nowMs;
     // Only live orders are found by id (the venue's events); finished ones by clOrdId.
     // Keeping the id table to live orders keeps it small and in cache.
     this.byOrderId.delete(record.orderId, orderIdHash(record.orderId));

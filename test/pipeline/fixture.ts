@@ -99,7 +99,7 @@ export function makeFixture() {
   }
   /** Registers a request as forwarded, as the adapter does after PASS. */
   function forward(req: OrderRequest) {
-    return orders.open(nextOrderId++, req, null, NOW);
+    return orders.open(nextOrderId++, req, null);
   }
   return { tables, orders, limiter, policies, btc, eth, account, key, state, newOrder, forward };
 }

@@ -67,7 +67,6 @@ describe('order registry', () => {
                   refSeqNum: 0,
                 },
                 null,
-                now,
               );
               assert.equal(record.status, OrderStatus.PENDING_NEW);
               records.set(nextId, record);
@@ -140,7 +139,6 @@ describe('order registry', () => {
         refSeqNum: 0,
       },
       'session-1',
-      0,
     );
     registry.onAck(7);
     registry.onReplaced(7, 'b', 11, 6, 6, 10);
@@ -175,7 +173,6 @@ describe('order registry', () => {
         refSeqNum: 0,
       },
       null,
-      0,
     );
     registry.onCanceled(1, 1);
     registry.onFill(1, 5, 10, 0, 2);
