@@ -51,7 +51,22 @@ export interface NewOrder {
   refSeqNum: number;
 }
 
+/** One forwarded order: what it was placed as, and where the venue has taken it since. */
 export class OrderRecord {
+  readonly orderId: number;
+  clOrdId: string;
+  readonly accountIndex: number;
+  readonly market: MarketState;
+  readonly side: SideValue;
+  readonly type: number;
+  readonly tif: number;
+  readonly postOnly: boolean;
+  priceTicks: number;
+  qtyLots: number;
+  /** Where its events are relayed (a FIX session, a REST request). */
+  owner: unknown;
+  /** The inbound FIX MsgSeqNum that placed it (0 over REST), for 45 in a later reject. */
+  readonly refSeqNum: number;
   status: OrderStatusValue = OrderStatus.PENDING_NEW;
   leavesLots: number;
   filledLots = 0;
@@ -59,23 +74,21 @@ export class OrderRecord {
   filledValue = 0;
   /** The venue's last reject reason, when rejected. */
   rejectReason = '';
-  /** The inbound FIX MsgSeqNum that placed it (0 over REST), for 45 in a later reject. */
-  refSeqNum = 0;
 
-  constructor(
-    readonly orderId: number,
-    public clOrdId: string,
-    readonly accountIndex: number,
-    readonly market: MarketState,
-    readonly side: SideValue,
-    readonly type: number,
-    readonly tif: number,
-    readonly postOnly: boolean,
-    public priceTicks: number,
-    public qtyLots: number,
-    public owner: unknown,
-  ) {
-    this.leavesLots = qtyLots;
+  constructor(orderId: number, order: NewOrder, owner: unknown) {
+    this.orderId = orderId;
+    this.clOrdId = order.clOrdId;
+    this.accountIndex = order.account!.index;
+    this.market = order.market!;
+    this.side = order.side;
+    this.type = order.type;
+    this.tif = order.tif;
+    this.postOnly = order.postOnly;
+    this.priceTicks = order.priceTicks;
+    this.qtyLots = order.qtyLots;
+    this.owner = owner;
+    this.refSeqNum = order.refSeqNum;
+    this.leavesLots = order.qtyLots;
   }
 
   get live(): boolean {
@@ -222,20 +235,7 @@ export class OrderRegistry {
    * `owner` (a FIX session, a REST request) is where its events are relayed.
    */
   open(orderId: number, order: NewOrder, owner: unknown): OrderRecord {
-    const record = new OrderRecord(
-      orderId,
-      order.clOrdId,
-      order.account!.index,
-      order.market!,
-      order.side,
-      order.type,
-      order.tif,
-      order.postOnly,
-      order.priceTicks,
-      order.qtyLots,
-      owner,
-    );
-    record.refSeqNum = order.refSeqNum;
+    const record = new OrderRecord(orderId, order, owner);
     this.ordersOf(record.accountIndex).live.set(record.clOrdId, this.hashOf(record.clOrdId), record);
     this.byOrderId.set(record.orderId, orderIdHash(record.orderId), record);
     this.tables.addOpenOrders(record.accountIndex, 1);
