@@ -1,0 +1,105 @@
+// The finished orders' index answers like a Map through any sequence of sets and
+// deletes, also when every key collides, and also in the middle of a resize, which
+// it does a few slots per change rather than all at once.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import { clOrdIdHash } from '../../src/state/hash-table.ts';
+import { SequenceIndex } from '../../src/state/sequence-index.ts';
+
+type Op = { kind: 'set' | 'delete'; key: number };
+
+const op: fc.Arbitrary<Op> = fc.record({
+  kind: fc.constantFrom('set' as const, 'set' as const, 'delete' as const),
+  key: fc.nat(300),
+});
+
+/** Runs `ops` on an index and on a Map of key -> seq, checking every key after each op. */
+function agrees(hashOf: (key: string) => number, ops: Op[]): void {
+  const keys = new Map<number, string>();
+  const index = new SequenceIndex((seq) => keys.get(seq));
+  const model = new Map<string, number>();
+  let nextSeq = 0;
+  for (const o of ops) {
+    const key = `c-${o.key}`;
+    if (o.kind === 'set') {
+      const seq = nextSeq++;
+      keys.set(seq, key);
+      index.set(key, hashOf(key), seq);
+      model.set(key, seq);
+    } else {
+      const seq = model.get(key);
+      assert.equal(index.deleteSeq(hashOf(key), seq ?? nextSeq + 1), seq !== undefined, `delete ${key}`);
+      model.delete(key);
+    }
+    assert.equal(index.size, model.size);
+  }
+  for (let k = 0; k <= 300; k++) {
+    const key = `c-${k}`;
+    assert.equal(index.get(key, hashOf(key)), model.get(key) ?? -1, key);
+  }
+}
+
+describe('sequence index', () => {
+  test('agrees with a Map through growth and shrinking', () => {
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 3000 }), (ops) => agrees(clOrdIdHash, ops)),
+      { numRuns: 100 },
+    );
+  });
+
+  test('agrees with a Map when every key has the same hash', () => {
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 600 }), (ops) => agrees(() => 7, ops)),
+      { numRuns: 50 },
+    );
+  });
+
+  test('a resize moves the old table over later changes, and finds everything meanwhile', () => {
+    const keys: string[] = [];
+    const index = new SequenceIndex((seq) => keys[seq]);
+    const add = () => {
+      const seq = keys.length;
+      keys.push(`order-${seq}`);
+      index.set(keys[seq]!, clOrdIdHash(keys[seq]!), seq);
+    };
+    // Fill to just past half of 4096 slots: the set that crosses starts the resize.
+    while (index.size < 2048) add();
+    const before = index.capacity;
+    assert.equal(before, 4096);
+    add();
+    assert.equal(index.capacity, before + 2 * before, 'both tables are held while the move goes on');
+    for (let seq = 0; seq < keys.length; seq++)
+      assert.equal(index.get(keys[seq]!, clOrdIdHash(keys[seq]!)), seq);
+    // Eight old slots per change: the move is over after 512 more.
+    for (let i = 0; i < 511; i++) add();
+    assert.equal(index.capacity, before + 2 * before);
+    add();
+    assert.equal(index.capacity, 2 * before, 'the old table is let go');
+    for (let seq = 0; seq < keys.length; seq++)
+      assert.equal(index.get(keys[seq]!, clOrdIdHash(keys[seq]!)), seq);
+  });
+
+  test('gives memory back as entries are deleted and changes go on', () => {
+    const keys: string[] = [];
+    const index = new SequenceIndex((seq) => keys[seq]);
+    for (let seq = 0; seq < 20_000; seq++) {
+      keys.push(`order-${seq}`);
+      index.set(keys[seq]!, clOrdIdHash(keys[seq]!), seq);
+    }
+    const full = index.capacity;
+    for (let seq = 0; seq < 19_990; seq++) assert.ok(index.deleteSeq(clOrdIdHash(keys[seq]!), seq));
+    // Halving is itself a move done a few slots per change: a trickle of orders finishing
+    // and expiring (one set, one delete) carries it on.
+    for (let i = 0; i < 20_000; i++) {
+      const seq = keys.length;
+      keys.push(`later-${seq}`);
+      index.set(keys[seq]!, clOrdIdHash(keys[seq]!), seq);
+      assert.ok(index.deleteSeq(clOrdIdHash(keys[seq]!), seq));
+    }
+    assert.ok(index.capacity * 16 <= full, `${index.capacity} slots left of ${full}`);
+    for (let seq = 19_990; seq < 20_000; seq++)
+      assert.equal(index.get(keys[seq]!, clOrdIdHash(keys[seq]!)), seq);
+    assert.equal(index.get(keys[5]!, clOrdIdHash(keys[5]!)), -1);
+  });
+});
