@@ -1,25 +1,46 @@
 // One account's recently finished orders, by clOrdId, in the order they
-// finished: a queue pruned from its head, an exact hash index over it, and a
-// filter in front of the index.
+// finished: a queue pruned from its head, an exact hash index over it, and
+// filters in front of the index.
 //
 // Why not a Map<string, OrderRecord>: every new order asks whether its
 // clOrdId was used recently, and the answer is nearly always no. With the
 // retention window holding hundreds of thousands of entries, a Map's miss
 // walks a bucket chain of heap objects scattered in memory (measured 250 ns
-// at 200k entries, 640 ns at 2M). Here a miss reads one cache line of a
-// table (the registry's HashTable, at most half full), and the strings are
-// compared only when their 32-bit hashes agree.
+// at 200k entries, 640 ns at 2M). Here a miss reads one cache line of an
+// index of typed arrays, and the strings are compared only when their 32-bit
+// hashes agree.
 //
 // Even that line is a cache and TLB miss once the index outgrows the caches
 // (measured 300 ns inside the order path). So a blocked Bloom filter, 16 bits
 // per entry in 64-byte blocks, answers first: "not there" (over 99% of the
-// time for a fresh clOrdId) costs two cache lines of a structure a twentieth
-// of the index's size. Entries cannot be taken out of a Bloom filter, so there
-// are two, each filled during one retention period; the older is dropped once
-// everything in it has expired. A filter that fills up is rebuilt twice as big.
-import { clOrdIdHash, HashTable } from './hash-table.ts';
+// time for a fresh clOrdId) costs a cache line per filter, in structures a
+// twentieth of the index's size. Entries cannot be taken out of a Bloom
+// filter, so each retention period fills its own filters; a period's filters
+// are dropped once everything in them has expired.
+//
+// Nothing here is ever rebuilt in one go, because at the default ten-minute
+// retention an account can hold millions of entries, and one rebuild stopped
+// the process for seconds (measured with 4M entries: 4.6 s, when the queue
+// was one ring re-laid at each doubling and the index and filter rehashed
+// with it). So:
+// - the queue is a list of fixed segments: it grows and shrinks a segment at
+//   a time, and an entry keeps its sequence number for life;
+// - the index (SequenceIndex) resizes a few slots per change;
+// - a period whose filter fills up gets a new one, FILTER_GROWTH times larger,
+//   which takes the new entries at once and the period's earlier ones a few
+//   per add (BACKFILL_STEP); then the smaller filters are dropped. A lookup
+//   reads one line per filter: two in the steady state, three meanwhile.
+import { clOrdIdHash } from './hash-table.ts';
+import { SequenceIndex } from './sequence-index.ts';
 
-const MIN_CAPACITY = 16;
+/** Entries per queue segment. */
+const SEGMENT = 4096;
+/** A period's next filter holds this many times what its filters hold so far. */
+const FILTER_GROWTH = 4;
+/** Earlier entries copied into a period's new filter per add. */
+const BACKFILL_STEP = 4;
+/** A new period's first filter is sized for this much more than the last period held. */
+const FILTER_HEADROOM = 1.25;
 
 /** Bits of filter per entry (4 probes: about 0.3% false positives when full). */
 const FILTER_BITS_PER_ENTRY = 16;
@@ -72,39 +93,60 @@ class HashFilter {
   }
 }
 
+/** SEGMENT consecutive entries of the queue. */
+class Segment<T> {
+  readonly ids: (string | undefined)[] = new Array(SEGMENT).fill(undefined);
+  readonly records: (T | undefined)[] = new Array(SEGMENT).fill(undefined);
+  readonly times = new Float64Array(SEGMENT);
+  readonly hashes = new Int32Array(SEGMENT);
+}
+
 export class FinishedOrders<T> {
   readonly retentionMs: number;
-  // The queue: a ring of `capacity` (a power of two) entries from `head`.
-  private ids: (string | undefined)[];
-  private records: (T | undefined)[];
-  private times: Float64Array;
-  private hashes: Int32Array;
-  private head = 0;
-  private count = 0;
-  // The index: clOrdId -> ring position.
-  private index = new HashTable<string, number>();
-  // The filters: `filter` holds what finished since `filterStartMs`, `previousFilter` the period before.
-  private filter = new HashFilter(0);
-  private previousFilter = new HashFilter(0);
+  // The queue: entries numbered from 0 in the order they were added; those from
+  // `headSeq` to `tailSeq` are held, in `segments` (segment k holds numbers from
+  // (firstSegment + k) * SEGMENT).
+  private segments: Segment<T>[] = [];
+  private firstSegment = 0;
+  private headSeq = 0;
+  private tailSeq = 0;
+  /** The last emptied segment, kept for the next one needed (they come and go at a steady rate). */
+  private spare: Segment<T> | null = null;
+  // The index: clOrdId -> sequence number of its latest entry.
+  private readonly index = new SequenceIndex((seq) => this.segmentOf(seq).ids[seq % SEGMENT]);
+  // The filters: `filters` hold what finished since `filterStartMs`, `previousFilters` the period before.
+  private filters: HashFilter[] = [new HashFilter(0)];
+  private previousFilters: HashFilter[] = [];
   private filterStartMs = Number.NaN;
+  /** First entry of the current period. */
+  private periodStartSeq = 0;
+  /** While the period's last filter is being given its earlier entries: the next one to give, up to backfillEndSeq. */
+  private backfillSeq = 0;
+  private backfillEndSeq = 0;
 
-  constructor(retentionMs: number, initialCapacity = MIN_CAPACITY) {
+  constructor(retentionMs: number) {
     this.retentionMs = retentionMs;
-    const capacity = Math.max(MIN_CAPACITY, 2 ** Math.ceil(Math.log2(initialCapacity)));
-    this.ids = new Array(capacity).fill(undefined);
-    this.records = new Array(capacity).fill(undefined);
-    this.times = new Float64Array(capacity);
-    this.hashes = new Int32Array(capacity);
   }
 
+  /** Entries in the queue (a replaced entry's emptied place counts until it is pruned). */
   get size(): number {
-    return this.count;
+    return this.tailSeq - this.headSeq;
+  }
+
+  /** Queue segments held now (for tests: memory comes back as entries expire). */
+  get segmentCount(): number {
+    return this.segments.length;
+  }
+
+  /** Filters held now, both periods (for tests: a lookup reads one cache line of each). */
+  get filterCount(): number {
+    return this.filters.length + this.previousFilters.length;
   }
 
   /** The order that finished (or was replaced away) under `clOrdId` less than retentionMs before `nowMs`. */
   get(clOrdId: string, nowMs: number): T | undefined {
-    const position = this.findRecent(clOrdId, nowMs);
-    return position < 0 ? undefined : this.records[position];
+    const seq = this.findRecent(clOrdId, nowMs, clOrdIdHash(clOrdId));
+    return seq < 0 ? undefined : this.segmentOf(seq).records[seq % SEGMENT];
   }
 
   /** Whether an order finished under `clOrdId` less than retentionMs before `nowMs`. */
@@ -114,100 +156,99 @@ export class FinishedOrders<T> {
 
   /** Appends an entry (times must not decrease); an older entry under the same clOrdId is replaced. */
   add(clOrdId: string, record: T, nowMs: number, hash = clOrdIdHash(clOrdId)): void {
-    const old = this.index.get(clOrdId, hash);
-    if (old !== undefined) {
-      // Keep one entry per clOrdId: the old one's queue place is emptied, not reused.
-      this.ids[old] = undefined;
-      this.records[old] = undefined;
+    const previous = this.index.get(clOrdId, hash);
+    const seq = this.tailSeq;
+    const at = seq % SEGMENT;
+    if (at === 0) {
+      if (this.segments.length === 0) this.firstSegment = seq / SEGMENT;
+      this.segments.push(this.spare ?? new Segment<T>());
+      this.spare = null;
     }
-    if (this.count === this.ids.length) this.resize(this.ids.length * 2);
-    const position = (this.head + this.count) & (this.ids.length - 1);
-    this.ids[position] = clOrdId;
-    this.records[position] = record;
-    this.times[position] = nowMs;
-    this.hashes[position] = hash;
-    this.count++;
-    this.index.set(clOrdId, hash, position);
+    const segment = this.segments[this.segments.length - 1]!;
+    segment.ids[at] = clOrdId;
+    segment.records[at] = record;
+    segment.times[at] = nowMs;
+    segment.hashes[at] = hash;
+    this.tailSeq = seq + 1;
+    // The index finds the clOrdId's previous entry by its key, so that place is emptied after.
+    this.index.set(clOrdId, hash, seq);
+    if (previous >= 0) {
+      // Keep one entry per clOrdId: the old one's queue place is emptied, not reused.
+      const old = this.segmentOf(previous);
+      old.ids[previous % SEGMENT] = undefined;
+      old.records[previous % SEGMENT] = undefined;
+    }
     this.addToFilter(hash, nowMs);
   }
 
   /** Forgets the entries that finished retentionMs or more before `nowMs` (the oldest first). */
   forgetExpired(nowMs: number): void {
-    const mask = this.ids.length - 1;
-    while (this.count > 0 && nowMs - this.times[this.head]! >= this.retentionMs) {
-      const position = this.head;
-      if (this.ids[position] !== undefined) {
-        this.index.delete(this.ids[position]!, this.hashes[position]!);
-        this.ids[position] = undefined;
-        this.records[position] = undefined;
+    while (this.headSeq < this.tailSeq) {
+      const seq = this.headSeq;
+      const segment = this.segments[0]!;
+      const at = seq % SEGMENT;
+      if (nowMs - segment.times[at]! < this.retentionMs) return;
+      const id = segment.ids[at];
+      if (id !== undefined) {
+        this.index.deleteSeq(segment.hashes[at]!, seq);
+        segment.ids[at] = undefined;
+        segment.records[at] = undefined;
       }
-      this.head = (this.head + 1) & mask;
-      this.count--;
-    }
-    // Give memory back after a burst, keeping room to grow by half before resizing again.
-    if (this.ids.length > MIN_CAPACITY && this.count * 8 < this.ids.length) {
-      this.resize(Math.max(MIN_CAPACITY, this.ids.length / 4));
+      this.headSeq = seq + 1;
+      if (at === SEGMENT - 1) {
+        // Every place of the segment has been emptied: it can be written again as it is.
+        this.spare = this.segments.shift()!;
+        this.firstSegment++;
+      }
     }
   }
 
-  /** Ring position of clOrdId's entry if it is within the retention at `nowMs`, or -1. */
-  private findRecent(clOrdId: string, nowMs: number, hash = clOrdIdHash(clOrdId)): number {
-    if (!this.filter.mayHave(hash) && !this.previousFilter.mayHave(hash)) return -1;
-    const position = this.index.get(clOrdId, hash);
-    return position !== undefined && nowMs - this.times[position]! < this.retentionMs ? position : -1;
+  private segmentOf(seq: number): Segment<T> {
+    return this.segments[Math.floor(seq / SEGMENT) - this.firstSegment]!;
+  }
+
+  /** Sequence number of clOrdId's entry if it is within the retention at `nowMs`, or -1. */
+  private findRecent(clOrdId: string, nowMs: number, hash: number): number {
+    if (!mayHave(this.filters, hash) && !mayHave(this.previousFilters, hash)) return -1;
+    const seq = this.index.get(clOrdId, hash);
+    return seq >= 0 && nowMs - this.segmentOf(seq).times[seq % SEGMENT]! < this.retentionMs ? seq : -1;
   }
 
   private addToFilter(hash: number, nowMs: number): void {
     if (Number.isNaN(this.filterStartMs)) this.filterStartMs = nowMs;
+    let last = this.filters[this.filters.length - 1]!;
     if (nowMs - this.filterStartMs >= this.retentionMs + FILTER_SLACK_MS) {
-      // The previous filter stopped taking entries a retention (and the slack) ago, so
-      // all of them have expired: drop it. The new one is sized for the period just ended.
-      this.previousFilter = this.filter;
-      this.filter = new HashFilter(this.filter.count);
+      // The previous filters stopped taking entries a retention (and the slack) ago, so
+      // all of them have expired: drop them. The new one is sized for the period just ended.
+      this.previousFilters = this.filters;
+      last = new HashFilter(Math.ceil((this.tailSeq - 1 - this.periodStartSeq) * FILTER_HEADROOM));
+      this.filters = [last];
       this.filterStartMs = nowMs;
+      this.periodStartSeq = this.tailSeq - 1;
+      this.backfillSeq = this.backfillEndSeq = 0;
+    } else if (last.count >= last.capacity) {
+      // Entries before this one (the one being added) go in a few per add from now on.
+      last = new HashFilter(FILTER_GROWTH * (this.tailSeq - this.periodStartSeq));
+      this.filters.push(last);
+      this.backfillSeq = Math.max(this.periodStartSeq, this.headSeq);
+      this.backfillEndSeq = this.tailSeq - 1;
     }
-    if (this.filter.count >= this.filter.capacity) this.growFilter();
-    this.filter.add(hash);
+    last.add(hash);
+    if (this.backfillSeq < this.backfillEndSeq) this.backfill(last);
   }
 
-  /**
-   * Rebuilds the current filter twice as big. It takes every entry of the queue, not only
-   * this period's: more than needed (a few more false positives), never less, whatever
-   * order the entries' times came in.
-   */
-  private growFilter(): void {
-    let entries = 0;
-    for (let k = 0; k < this.count; k++)
-      if (this.ids[(this.head + k) & (this.ids.length - 1)] !== undefined) entries++;
-    const grown = new HashFilter(Math.max(2 * this.filter.capacity, 2 * entries));
-    const mask = this.ids.length - 1;
-    for (let k = 0; k < this.count; k++) {
-      const position = (this.head + k) & mask;
-      if (this.ids[position] !== undefined) grown.add(this.hashes[position]!);
-    }
-    this.filter = grown;
+  /** Gives the last filter BACKFILL_STEP more of the period's earlier entries; drops the others once it has them all. */
+  private backfill(last: HashFilter): void {
+    const end = Math.min(this.backfillSeq + BACKFILL_STEP, this.backfillEndSeq);
+    // Entries expired meanwhile need no filter; the queue no longer holds them.
+    let seq = Math.max(this.backfillSeq, this.headSeq);
+    for (; seq < end; seq++) last.add(this.segmentOf(seq).hashes[seq % SEGMENT]!);
+    this.backfillSeq = Math.max(seq, end);
+    if (this.backfillSeq >= this.backfillEndSeq) this.filters = [last];
   }
+}
 
-  /** Re-lays the queue from position 0 in a ring of `capacity` entries and rebuilds the index (positions moved). */
-  private resize(capacity: number): void {
-    const ids: (string | undefined)[] = new Array(capacity).fill(undefined);
-    const records: (T | undefined)[] = new Array(capacity).fill(undefined);
-    const times = new Float64Array(capacity);
-    const hashes = new Int32Array(capacity);
-    const mask = this.ids.length - 1;
-    for (let k = 0; k < this.count; k++) {
-      const from = (this.head + k) & mask;
-      ids[k] = this.ids[from];
-      records[k] = this.records[from];
-      times[k] = this.times[from]!;
-      hashes[k] = this.hashes[from]!;
-    }
-    this.ids = ids;
-    this.records = records;
-    this.times = times;
-    this.hashes = hashes;
-    this.head = 0;
-    this.index = new HashTable();
-    for (let k = 0; k < this.count; k++) if (ids[k] !== undefined) this.index.set(ids[k]!, hashes[k]!, k);
-  }
+function mayHave(filters: readonly HashFilter[], hash: number): boolean {
+  for (let i = 0; i < filters.length; i++) if (filters[i]!.mayHave(hash)) return true;
+  return false;
 }

@@ -1,6 +1,6 @@
 // The finished-orders index answers exactly like a Map of the latest entry per
-// clOrdId filtered by the retention window, through growth, shrinking,
-// wrap-around, re-used clOrdIds and the turns of its filters.
+// clOrdId filtered by the retention window, through growth, shrinking, queue
+// segments coming and going, re-used clOrdIds and the turns of its filters.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
@@ -71,14 +71,55 @@ describe('finished orders', () => {
     const index = new FinishedOrders<number>(10);
     for (let i = 0; i < 100_000; i++) index.add(`order-${i}`, i, i);
     assert.equal(index.size, 100_000);
+    assert.ok(index.segmentCount >= 100_000 / 4096);
     assert.equal(index.get('order-99999', 100_000), 99_999);
     assert.equal(index.get('order-99989', 100_000), undefined, 'past the retention');
     index.forgetExpired(100_000);
     assert.equal(index.size, 9);
+    assert.equal(index.segmentCount, 1, 'emptied segments are let go');
     assert.equal(index.get('order-99991', 100_000), 99_991);
     index.forgetExpired(200_000);
     assert.equal(index.size, 0);
     assert.equal(index.has('order-99999', 100_000), false);
+  });
+
+  test('agrees with the model over many queue segments, with clOrdIds re-used across them', () => {
+    // A seeded walk long enough to fill, empty and re-use queue segments (4,096 entries).
+    let seed = 12345;
+    const random = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    const retention = 5_000;
+    const index = new FinishedOrders<number>(retention);
+    const model = new Map<string, { n: number; at: number }>();
+    let now = 0;
+    for (let n = 0; n < 60_000; n++) {
+      now += random(3);
+      if (random(500) === 0) now += random(2 * retention);
+      const id = `c-${random(8_000)}`;
+      index.forgetExpired(now);
+      index.add(id, n, now);
+      model.set(id, { n, at: now });
+      if (n % 997 === 0) {
+        for (let k = 0; k < 8_000; k += 13) {
+          const entry = model.get(`c-${k}`);
+          const expected = entry && now - entry.at < retention ? entry.n : undefined;
+          assert.equal(index.get(`c-${k}`, now), expected, `c-${k} at ${now} after ${n} adds`);
+        }
+      }
+    }
+    index.forgetExpired(now + retention);
+    assert.equal(index.size, 0);
+    assert.ok(index.segmentCount <= 1);
+  });
+
+  test('a filter that fills up is replaced by a larger one fed a few entries per add, not a pile of filters', () => {
+    const index = new FinishedOrders<number>(10_000_000);
+    for (let i = 0; i < 200_000; i++) index.add(`order-${i}`, i, i);
+    // One filter, or two while the newest is still being given the earlier entries.
+    assert.ok(index.filterCount <= 2, `${index.filterCount} filters`);
+    for (let i = 0; i < 200_000; i += 7) assert.equal(index.has(`order-${i}`, 200_000), true, `order-${i}`);
   });
 
   test('strings that differ only in one place hash apart', () => {
