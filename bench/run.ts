@@ -13,11 +13,19 @@ import { type BenchRatio, type BenchResult, makeReport, toMarkdown, writeReport 
 import type { MicroSuite } from './lib/suite.ts';
 import { cryptoSuite } from './micro/crypto.bench.ts';
 import { edgePipelineSuite } from './micro/edge-pipeline.bench.ts';
+import { finishedOrdersSuite } from './micro/finished-orders.bench.ts';
 import { fixParseSuite } from './micro/fix-parse.bench.ts';
 import { pipelineSuite } from './micro/pipeline.bench.ts';
 import { rateLimitSuite } from './micro/ratelimit.bench.ts';
 
-const suites: MicroSuite[] = [cryptoSuite, rateLimitSuite, pipelineSuite, fixParseSuite, edgePipelineSuite];
+const suites: MicroSuite[] = [
+  cryptoSuite,
+  rateLimitSuite,
+  pipelineSuite,
+  fixParseSuite,
+  edgePipelineSuite,
+  finishedOrdersSuite,
+];
 
 const { values } = parseArgs({
   options: {
