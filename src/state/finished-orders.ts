@@ -114,9 +114,14 @@ export class FinishedOrders<T> {
   private spare: Segment<T> | null = null;
   // The index: clOrdId -> sequence number of its latest entry.
   private readonly index = new SequenceIndex((seq) => this.segmentOf(seq).ids[seq % SEGMENT]);
-  // The filters: `filters` hold what finished since `filterStartMs`, `previousFilters` the period before.
-  private filters: HashFilter[] = [new HashFilter(0)];
-  private previousFilters: HashFilter[] = [];
+  // The filters: `filter` takes what finishes in the period since `filterStartMs`, and
+  // `previousFilter` took the period before. A period's smaller filters stay in
+  // `olderFilters` / `previousOlderFilters` only while its newest is being backfilled
+  // (plain fields for the usual case: a lookup that reads an array costs ~15 ns more).
+  private filter = new HashFilter(0);
+  private olderFilters: HashFilter[] = [];
+  private previousFilter = new HashFilter(0);
+  private previousOlderFilters: HashFilter[] = [];
   private filterStartMs = Number.NaN;
   /** First entry of the current period. */
   private periodStartSeq = 0;
@@ -140,7 +145,7 @@ export class FinishedOrders<T> {
 
   /** Filters held now, both periods (for tests: a lookup reads one cache line of each). */
   get filterCount(): number {
-    return this.filters.length + this.previousFilters.length;
+    return 2 + this.olderFilters.length + this.previousOlderFilters.length;
   }
 
   /** The order that finished (or was replaced away) under `clOrdId` less than retentionMs before `nowMs`. */
@@ -209,42 +214,47 @@ export class FinishedOrders<T> {
 
   /** Sequence number of clOrdId's entry if it is within the retention at `nowMs`, or -1. */
   private findRecent(clOrdId: string, nowMs: number, hash: number): number {
-    if (!mayHave(this.filters, hash) && !mayHave(this.previousFilters, hash)) return -1;
+    if (!this.filter.mayHave(hash) && !this.previousFilter.mayHave(hash) && !this.olderMayHave(hash)) return -1;
     const seq = this.index.get(clOrdId, hash);
     return seq >= 0 && nowMs - this.segmentOf(seq).times[seq % SEGMENT]! < this.retentionMs ? seq : -1;
   }
 
+  private olderMayHave(hash: number): boolean {
+    if (this.olderFilters.length === 0 && this.previousOlderFilters.length === 0) return false;
+    return mayHave(this.olderFilters, hash) || mayHave(this.previousOlderFilters, hash);
+  }
+
   private addToFilter(hash: number, nowMs: number): void {
     if (Number.isNaN(this.filterStartMs)) this.filterStartMs = nowMs;
-    let last = this.filters[this.filters.length - 1]!;
     if (nowMs - this.filterStartMs >= this.retentionMs + FILTER_SLACK_MS) {
       // The previous filters stopped taking entries a retention (and the slack) ago, so
       // all of them have expired: drop them. The new one is sized for the period just ended.
-      this.previousFilters = this.filters;
-      last = new HashFilter(Math.ceil((this.tailSeq - 1 - this.periodStartSeq) * FILTER_HEADROOM));
-      this.filters = [last];
+      this.previousFilter = this.filter;
+      this.previousOlderFilters = this.olderFilters;
+      this.olderFilters = [];
+      this.filter = new HashFilter(Math.ceil((this.tailSeq - 1 - this.periodStartSeq) * FILTER_HEADROOM));
       this.filterStartMs = nowMs;
       this.periodStartSeq = this.tailSeq - 1;
       this.backfillSeq = this.backfillEndSeq = 0;
-    } else if (last.count >= last.capacity) {
+    } else if (this.filter.count >= this.filter.capacity) {
       // Entries before this one (the one being added) go in a few per add from now on.
-      last = new HashFilter(FILTER_GROWTH * (this.tailSeq - this.periodStartSeq));
-      this.filters.push(last);
+      this.olderFilters.push(this.filter);
+      this.filter = new HashFilter(FILTER_GROWTH * (this.tailSeq - this.periodStartSeq));
       this.backfillSeq = Math.max(this.periodStartSeq, this.headSeq);
       this.backfillEndSeq = this.tailSeq - 1;
     }
-    last.add(hash);
-    if (this.backfillSeq < this.backfillEndSeq) this.backfill(last);
+    this.filter.add(hash);
+    if (this.backfillSeq < this.backfillEndSeq) this.backfill();
   }
 
-  /** Gives the last filter BACKFILL_STEP more of the period's earlier entries; drops the others once it has them all. */
-  private backfill(last: HashFilter): void {
+  /** Gives the newest filter BACKFILL_STEP more of the period's earlier entries; drops the older ones once it has them all. */
+  private backfill(): void {
     const end = Math.min(this.backfillSeq + BACKFILL_STEP, this.backfillEndSeq);
     // Entries expired meanwhile need no filter; the queue no longer holds them.
     let seq = Math.max(this.backfillSeq, this.headSeq);
-    for (; seq < end; seq++) last.add(this.segmentOf(seq).hashes[seq % SEGMENT]!);
+    for (; seq < end; seq++) this.filter.add(this.segmentOf(seq).hashes[seq % SEGMENT]!);
     this.backfillSeq = Math.max(seq, end);
-    if (this.backfillSeq >= this.backfillEndSeq) this.filters = [last];
+    if (this.backfillSeq >= this.backfillEndSeq) this.olderFilters = [];
   }
 }
 
