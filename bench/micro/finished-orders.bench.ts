@@ -8,16 +8,40 @@
 //                          its entries at once as it grows
 // Both hold the same strings and records; the clOrdIds are made before timing.
 import hdr from 'hdr-histogram-js';
-import { FinishedOrders } from '../../src/state/finished-orders.ts';
+import { Side } from '../../src/pipeline/request.ts';
+import { type FinishedOrder, FinishedOrders } from '../../src/state/finished-orders.ts';
+import type { MarketState } from '../../src/state/markets.ts';
+import { OrderStatus } from '../../src/state/order-registry.ts';
 import type { MicroOptions } from '../lib/micro.ts';
 import type { BenchResult } from '../lib/report.ts';
 import type { MicroSuite } from '../lib/suite.ts';
 
 const ENTRIES = 2_000_000;
 
-function measureAdds(name: string, add: (id: string, record: number, nowMs: number) => void): BenchResult {
-  const ids: string[] = [];
-  for (let i = 0; i < ENTRIES; i++) ids.push(`mm1-${i}`);
+const market = { symbol: 'BTC-PERP', index: 1 } as MarketState;
+
+function measureAdds(
+  name: string,
+  add: (id: string, order: FinishedOrder, nowMs: number) => void,
+): BenchResult {
+  // What the registry holds when orders finish: each its clOrdId string and its record.
+  const orders: FinishedOrder[] = [];
+  for (let i = 0; i < ENTRIES; i++) {
+    orders.push({
+      orderId: i,
+      clOrdId: `mm1-${i}`,
+      market,
+      side: Side.BUY,
+      type: 1,
+      tif: 1,
+      postOnly: false,
+      priceTicks: 130_000,
+      qtyLots: 3,
+      status: OrderStatus.CANCELED,
+      filledLots: 0,
+      filledValue: 0,
+    });
+  }
   const h = hdr.build({
     lowestDiscernibleValue: 1,
     highestTrackableValue: 60e9,
@@ -27,7 +51,8 @@ function measureAdds(name: string, add: (id: string, record: number, nowMs: numb
   let totalNs = 0;
   for (let i = 0; i < ENTRIES; i++) {
     const start = performance.now();
-    add(ids[i]!, i, i / 10);
+    const order = orders[i]!;
+    add(order.clOrdId, order, i / 10);
     const ns = (performance.now() - start) * 1e6;
     h.recordValue(Math.max(1, Math.round(ns)));
     totalNs += ns;
@@ -46,13 +71,13 @@ function measureAdds(name: string, add: (id: string, record: number, nowMs: numb
 }
 
 function ours(_options: MicroOptions): BenchResult {
-  const finished = new FinishedOrders<number>(10 * 60 * 1000);
-  return measureAdds('finished.add@2M', (id, record, nowMs) => finished.add(id, record, nowMs));
+  const finished = new FinishedOrders(10 * 60 * 1000);
+  return measureAdds('finished.add@2M', (id, order, nowMs) => finished.add(id, order, nowMs));
 }
 
 function map(_options: MicroOptions): BenchResult {
-  const finished = new Map<string, number>();
-  return measureAdds('finished.add@2M.map', (id, record) => void finished.set(id, record));
+  const finished = new Map<string, FinishedOrder>();
+  return measureAdds('finished.add@2M.map', (id, order) => void finished.set(id, order));
 }
 
 export const finishedOrdersSuite: MicroSuite = {

@@ -9,7 +9,7 @@
 // for `retentionMs`.
 import { Side, type SideValue } from '../pipeline/request.ts';
 import { formatUnits } from './decimal.ts';
-import { FinishedOrders } from './finished-orders.ts';
+import { type FinishedOrder, FinishedOrders } from './finished-orders.ts';
 import { clOrdIdHash, HashTable, orderIdHash } from './hash-table.ts';
 import type { MarketState } from './markets.ts';
 import type { SharedTables } from './shared-tables.ts';
@@ -91,6 +91,20 @@ export class OrderRecord {
     this.leavesLots = order.qtyLots;
   }
 
+  /** An order rebuilt from what the finished orders keep of it (for reading: it has no owner). */
+  static ofFinished(accountIndex: number, order: FinishedOrder): OrderRecord {
+    const record = new OrderRecord(
+      order.orderId,
+      { ...order, account: { index: accountIndex }, refSeqNum: 0 },
+      null,
+    );
+    record.status = order.status as OrderStatusValue;
+    record.leavesLots = 0;
+    record.filledLots = order.filledLots;
+    record.filledValue = order.filledValue;
+    return record;
+  }
+
   get live(): boolean {
     return this.status <= OrderStatus.PARTIALLY_FILLED;
   }
@@ -124,7 +138,7 @@ class AccountOrders {
   /** Live orders by clOrdId (keyed with clOrdIdHash). */
   readonly live = new HashTable<string, OrderRecord>();
   /** Finished orders and replaced-away clOrdIds, by clOrdId, for the retention window. */
-  readonly finished: FinishedOrders<OrderRecord>;
+  readonly finished: FinishedOrders;
 
   constructor(retentionMs: number) {
     this.finished = new FinishedOrders(retentionMs);
@@ -184,8 +198,7 @@ export class OrderRegistry {
     const live = orders.live.get(clOrdId, clOrdIdHash(clOrdId));
     if (live) return live;
     const finished = orders.finished.get(clOrdId, nowMs);
-    // A replaced-away clOrdId maps to the order under its new clOrdId; it is not that order's name now.
-    return finished && finished.clOrdId === clOrdId ? finished : undefined;
+    return finished && OrderRecord.ofFinished(accountIndex, finished);
   }
 
   /** A live order by the firewall's order id (finished ones are found by clOrdId). */
@@ -304,7 +317,7 @@ export class OrderRegistry {
     if (record === undefined) return undefined;
     const orders = this.ordersOf(record.accountIndex);
     if (clOrdId !== record.clOrdId) {
-      this.retireClOrdId(orders, record, nowMs); // the old clOrdId stays taken
+      this.retireClOrdId(orders, record, null, nowMs); // the old clOrdId stays taken, without an order
       record.clOrdId = clOrdId;
       orders.live.set(clOrdId, clOrdIdHash(clOrdId), record);
     }
@@ -335,17 +348,23 @@ export class OrderRegistry {
     // Only live orders are found by id (the venue's events); finished ones by clOrdId.
     // Keeping the id table to live orders keeps it small and in cache.
     this.byOrderId.delete(record.orderId, orderIdHash(record.orderId));
-    this.retireClOrdId(orders, record, nowMs);
+    this.retireClOrdId(orders, record, record, nowMs);
   }
 
   /**
    * Moves the record's current clOrdId from the live table to the finished ones, where it
-   * stays taken for the retention window (forgetting what has passed that window first).
+   * stays taken for the retention window (forgetting what has passed that window first),
+   * with a copy of the order when it has finished (`finished`), or none when it was replaced away.
    */
-  private retireClOrdId(orders: AccountOrders, record: OrderRecord, nowMs: number): void {
+  private retireClOrdId(
+    orders: AccountOrders,
+    record: OrderRecord,
+    finished: OrderRecord | null,
+    nowMs: number,
+  ): void {
     const hash = clOrdIdHash(record.clOrdId);
     orders.live.delete(record.clOrdId, hash);
     orders.finished.forgetExpired(nowMs);
-    orders.finished.add(record.clOrdId, record, nowMs, hash);
+    orders.finished.add(record.clOrdId, finished, nowMs, hash);
   }
 }

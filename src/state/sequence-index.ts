@@ -12,7 +12,7 @@
 //
 // The tables are typed arrays of (sequence + 1, hash): 12 bytes a slot, no
 // object the garbage collector has to trace, zeroed memory for an empty table.
-// The keys stay in the queue, read back through `keyAt` when hashes agree.
+// The keys stay in the queue, compared there (`matches`) when hashes agree.
 // Open addressing, linear probing, at most half full; deletion in the current
 // table shifts the probe run back (no tombstones); the old table only ever
 // loses entries during a move, so they are marked as gone (TOMBSTONE) instead.
@@ -43,8 +43,8 @@ export class SequenceIndex {
   /** Next slot of `old` to move. */
   private cursor = 0;
 
-  /** `keyAt(seq)` is the key of the entry at `seq` (called only for entries this index holds). */
-  constructor(private readonly keyAt: (seq: number) => string | undefined) {}
+  /** `matches(seq, key)`: whether the entry at `seq` has that key (asked only of entries this index holds). */
+  constructor(private readonly matches: (seq: number, key: string) => boolean) {}
 
   get size(): number {
     return this.table.count + (this.old === null ? 0 : this.old.count);
@@ -108,7 +108,7 @@ export class SequenceIndex {
     for (let i = hash & mask; ; i = (i + 1) & mask) {
       const stored = seqs[i]!;
       if (stored === EMPTY) return -1;
-      if (stored > 0 && t.hashes[i] === hash && this.keyAt(stored - 1) === key) return i;
+      if (stored > 0 && t.hashes[i] === hash && this.matches(stored - 1, key)) return i;
     }
   }
 

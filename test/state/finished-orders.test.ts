@@ -4,8 +4,31 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { FinishedOrders } from '../../src/state/finished-orders.ts';
+import { Side } from '../../src/pipeline/request.ts';
+import { type FinishedOrder, FinishedOrders } from '../../src/state/finished-orders.ts';
 import { clOrdIdHash } from '../../src/state/hash-table.ts';
+import type { MarketState } from '../../src/state/markets.ts';
+import { OrderStatus } from '../../src/state/order-registry.ts';
+
+const market = { symbol: 'BTC-PERP', index: 1 } as MarketState;
+
+/** A finished order numbered `n` (its orderId), as the registry hands it over. */
+function order(n: number, clOrdId: string): FinishedOrder {
+  return {
+    orderId: n,
+    clOrdId,
+    market,
+    side: Side.BUY,
+    type: 1,
+    tif: 1,
+    postOnly: false,
+    priceTicks: 100 + n,
+    qtyLots: 5,
+    status: OrderStatus.CANCELED,
+    filledLots: 0,
+    filledValue: 0,
+  };
+}
 
 type Op = { kind: 'add'; id: number; dt: number } | { kind: 'forget' } | { kind: 'wait'; dt: number };
 
@@ -25,24 +48,23 @@ describe('finished orders', () => {
         fc.array(op, { minLength: 1, maxLength: 1200 }),
         fc.nat(RETENTION * 2),
         (ops, lookAhead) => {
-          const index = new FinishedOrders<{ n: number }>(RETENTION);
-          const model = new Map<string, { record: { n: number }; at: number }>();
+          const index = new FinishedOrders(RETENTION);
+          const model = new Map<string, { n: number; at: number }>();
           let now = 0;
           let n = 0;
           const agree = (at: number) => {
             for (let id = 0; id <= 400; id += 7) {
               const entry = model.get(`c-${id}`);
-              const expected = entry && at - entry.at < RETENTION ? entry.record : undefined;
-              assert.equal(index.get(`c-${id}`, at), expected, `c-${id} at ${at}`);
+              const expected = entry && at - entry.at < RETENTION ? entry.n : undefined;
+              assert.equal(index.get(`c-${id}`, at)?.orderId, expected, `c-${id} at ${at}`);
               assert.equal(index.has(`c-${id}`, at), expected !== undefined);
             }
           };
           for (const o of ops) {
             if (o.kind === 'add') {
               now += o.dt;
-              const record = { n: n++ };
-              index.add(`c-${o.id}`, record, now);
-              model.set(`c-${o.id}`, { record, at: now });
+              index.add(`c-${o.id}`, order(n, `c-${o.id}`), now);
+              model.set(`c-${o.id}`, { n: n++, at: now });
             } else if (o.kind === 'wait') {
               now += o.dt;
               agree(now);
@@ -59,25 +81,25 @@ describe('finished orders', () => {
   });
 
   test('every entry of a long busy period stays found (the filter grows, never forgets)', () => {
-    const index = new FinishedOrders<number>(10_000_000);
-    for (let i = 0; i < 100_000; i++) index.add(`order-${i}`, i, i);
-    for (let i = 0; i < 100_000; i += 1) assert.equal(index.get(`order-${i}`, 100_000), i);
+    const index = new FinishedOrders(10_000_000);
+    for (let i = 0; i < 100_000; i++) index.add(`order-${i}`, order(i, `order-${i}`), i);
+    for (let i = 0; i < 100_000; i += 1) assert.equal(index.get(`order-${i}`, 100_000)?.orderId, i);
     let strangers = 0;
     for (let i = 100_000; i < 200_000; i++) if (index.has(`order-${i}`, 100_000)) strangers++;
     assert.equal(strangers, 0);
   });
 
   test('grows past its first capacity and gives the memory back once emptied', () => {
-    const index = new FinishedOrders<number>(10);
-    for (let i = 0; i < 100_000; i++) index.add(`order-${i}`, i, i);
+    const index = new FinishedOrders(10);
+    for (let i = 0; i < 100_000; i++) index.add(`order-${i}`, order(i, `order-${i}`), i);
     assert.equal(index.size, 100_000);
     assert.ok(index.segmentCount >= 100_000 / 4096);
-    assert.equal(index.get('order-99999', 100_000), 99_999);
+    assert.equal(index.get('order-99999', 100_000)?.orderId, 99_999);
     assert.equal(index.get('order-99989', 100_000), undefined, 'past the retention');
     index.forgetExpired(100_000);
     assert.equal(index.size, 9);
     assert.equal(index.segmentCount, 1, 'emptied segments are let go');
-    assert.equal(index.get('order-99991', 100_000), 99_991);
+    assert.equal(index.get('order-99991', 100_000)?.orderId, 99_991);
     index.forgetExpired(200_000);
     assert.equal(index.size, 0);
     assert.equal(index.has('order-99999', 100_000), false);
@@ -91,7 +113,7 @@ describe('finished orders', () => {
       return seed % n;
     };
     const retention = 5_000;
-    const index = new FinishedOrders<number>(retention);
+    const index = new FinishedOrders(retention);
     const model = new Map<string, { n: number; at: number }>();
     let now = 0;
     for (let n = 0; n < 60_000; n++) {
@@ -99,13 +121,13 @@ describe('finished orders', () => {
       if (random(500) === 0) now += random(2 * retention);
       const id = `c-${random(8_000)}`;
       index.forgetExpired(now);
-      index.add(id, n, now);
+      index.add(id, order(n, id), now);
       model.set(id, { n, at: now });
       if (n % 997 === 0) {
         for (let k = 0; k < 8_000; k += 13) {
           const entry = model.get(`c-${k}`);
           const expected = entry && now - entry.at < retention ? entry.n : undefined;
-          assert.equal(index.get(`c-${k}`, now), expected, `c-${k} at ${now} after ${n} adds`);
+          assert.equal(index.get(`c-${k}`, now)?.orderId, expected, `c-${k} at ${now} after ${n} adds`);
         }
       }
     }
@@ -115,11 +137,41 @@ describe('finished orders', () => {
   });
 
   test('a filter that fills up is replaced by a larger one fed a few entries per add, not a pile of filters', () => {
-    const index = new FinishedOrders<number>(10_000_000);
-    for (let i = 0; i < 200_000; i++) index.add(`order-${i}`, i, i);
+    const index = new FinishedOrders(10_000_000);
+    for (let i = 0; i < 200_000; i++) index.add(`order-${i}`, order(i, `order-${i}`), i);
     // One filter, or two while the newest is still being given the earlier entries.
     assert.ok(index.filterCount <= 2, `${index.filterCount} filters`);
     for (let i = 0; i < 200_000; i += 7) assert.equal(index.has(`order-${i}`, 200_000), true, `order-${i}`);
+  });
+
+  test('keeps every field of a finished order, none for a clOrdId replaced away, and refuses what no door lets in', () => {
+    const index = new FinishedOrders(1000);
+    const reloaded = { symbol: 'BTC-PERP', index: 1 } as MarketState;
+    const filled: FinishedOrder = {
+      orderId: 2 ** 40 + 3,
+      clOrdId: 'A-z_09'.repeat(6),
+      market: reloaded,
+      side: Side.SELL,
+      type: 2,
+      tif: 4,
+      postOnly: true,
+      priceTicks: 2 ** 45,
+      qtyLots: 7,
+      status: OrderStatus.FILLED,
+      filledLots: 7,
+      filledValue: 7 * 2 ** 45,
+    };
+    index.add('first', order(1, 'first'), 0);
+    index.add(filled.clOrdId, filled, 1);
+    index.add('gone', null, 2);
+    const found = index.get(filled.clOrdId, 3)!;
+    assert.deepEqual(found, filled);
+    assert.equal(found.market, reloaded, 'the market object the order was placed on');
+    assert.equal(index.get('first', 3)!.market, market);
+    assert.equal(index.get('gone', 3), undefined, 'a replaced-away clOrdId names no order');
+    assert.equal(index.has('gone', 3), true, 'but it stays taken');
+    assert.throws(() => index.add('x'.repeat(37), null, 4), RangeError);
+    assert.throws(() => index.add('', null, 4), RangeError);
   });
 
   test('strings that differ only in one place hash apart', () => {

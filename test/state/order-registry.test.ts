@@ -149,7 +149,13 @@ describe('order registry', () => {
     const done = registry.find(0, 'b', 500)!;
     assert.equal(done.status, OrderStatus.FILLED);
     assert.equal(done.averagePriceTicks, 11);
-    assert.equal(done.owner, 'session-1');
+    assert.deepEqual(
+      [done.orderId, done.clOrdId, done.accountIndex, done.market, done.side, done.priceTicks, done.qtyLots],
+      [7, 'b', 0, market, Side.SELL, 11, 6],
+    );
+    assert.deepEqual([done.filledLots, done.leavesLots, done.live], [6, 0, false]);
+    assert.equal(done.owner, null, 'a finished order is rebuilt for reading; nothing is relayed to it');
+    assert.equal(registry.find(0, 'a', 500), undefined, 'a replaced-away clOrdId names no order');
     assert.equal(registry.find(0, 'b', 1030), undefined, 'forgotten after the retention window');
     assert.equal(registry.isClOrdIdTaken(0, 'b', 1030), false);
     assert.equal(tables.positionLots(0, 1), -6);

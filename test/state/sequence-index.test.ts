@@ -17,7 +17,7 @@ const op: fc.Arbitrary<Op> = fc.record({
 /** Runs `ops` on an index and on a Map of key -> seq, checking every key after each op. */
 function agrees(hashOf: (key: string) => number, ops: Op[]): void {
   const keys = new Map<number, string>();
-  const index = new SequenceIndex((seq) => keys.get(seq));
+  const index = new SequenceIndex((seq, key) => keys.get(seq) === key);
   const model = new Map<string, number>();
   let nextSeq = 0;
   for (const o of ops) {
@@ -57,7 +57,7 @@ describe('sequence index', () => {
 
   test('a resize moves the old table over later changes, and finds everything meanwhile', () => {
     const keys: string[] = [];
-    const index = new SequenceIndex((seq) => keys[seq]);
+    const index = new SequenceIndex((seq, key) => keys[seq] === key);
     const add = () => {
       const seq = keys.length;
       keys.push(`order-${seq}`);
@@ -82,7 +82,7 @@ describe('sequence index', () => {
 
   test('gives memory back as entries are deleted and changes go on', () => {
     const keys: string[] = [];
-    const index = new SequenceIndex((seq) => keys[seq]);
+    const index = new SequenceIndex((seq, key) => keys[seq] === key);
     for (let seq = 0; seq < 20_000; seq++) {
       keys.push(`order-${seq}`);
       index.set(keys[seq]!, clOrdIdHash(keys[seq]!), seq);
