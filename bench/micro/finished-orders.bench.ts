@@ -1,12 +1,14 @@
 // The finished-orders index at the size the default retention reaches for a busy
 // account (10 minutes at a few thousand orders per second): each add timed alone,
 // while it grows from empty to ENTRIES, reporting the longest single add, which is
-// how long the whole process stood still for it.
+// how long the whole process stood still for it, and the memory held at the end
+// (JavaScript heap, which every full collection walks, and typed arrays, which it does not).
 //   finished.add@2M        FinishedOrders (segmented queue, index resized a few slots
 //                          per change, filters backfilled a few entries per add)
 //   finished.add@2M.map    the peer: a Map from clOrdId to record, which rehashes all
 //                          its entries at once as it grows
-// Both hold the same strings and records; the clOrdIds are made before timing.
+// Each order object is made before its add is timed; ours copies it and lets it go,
+// the Map keeps it (so the Map's heap, and its collections, grow with it).
 import hdr from 'hdr-histogram-js';
 import { Side } from '../../src/pipeline/request.ts';
 import { type FinishedOrder, FinishedOrders } from '../../src/state/finished-orders.ts';
@@ -24,24 +26,22 @@ function measureAdds(
   name: string,
   add: (id: string, order: FinishedOrder, nowMs: number) => void,
 ): BenchResult {
-  // What the registry holds when orders finish: each its clOrdId string and its record.
-  const orders: FinishedOrder[] = [];
-  for (let i = 0; i < ENTRIES; i++) {
-    orders.push({
-      orderId: i,
-      clOrdId: `mm1-${i}`,
-      market,
-      side: Side.BUY,
-      type: 1,
-      tif: 1,
-      postOnly: false,
-      priceTicks: 130_000,
-      qtyLots: 3,
-      status: OrderStatus.CANCELED,
-      filledLots: 0,
-      filledValue: 0,
-    });
-  }
+  // An order is made just before it finishes and dropped after (untimed), as in the
+  // registry: what stays is what the structure keeps of it.
+  const makeOrder = (i: number): FinishedOrder => ({
+    orderId: i,
+    clOrdId: `mm1-${i}`,
+    market,
+    side: Side.BUY,
+    type: 1,
+    tif: 1,
+    postOnly: false,
+    priceTicks: 130_000,
+    qtyLots: 3,
+    status: OrderStatus.CANCELED,
+    filledLots: 0,
+    filledValue: 0,
+  });
   const h = hdr.build({
     lowestDiscernibleValue: 1,
     highestTrackableValue: 60e9,
@@ -50,14 +50,15 @@ function measureAdds(
   let maxNs = 0;
   let totalNs = 0;
   for (let i = 0; i < ENTRIES; i++) {
+    const order = makeOrder(i);
     const start = performance.now();
-    const order = orders[i]!;
     add(order.clOrdId, order, i / 10);
     const ns = (performance.now() - start) * 1e6;
     h.recordValue(Math.max(1, Math.round(ns)));
     totalNs += ns;
     if (ns > maxNs) maxNs = ns;
   }
+  const memory = process.memoryUsage();
   return {
     name,
     opsPerSec: (ENTRIES * 1e9) / totalNs,
@@ -66,6 +67,8 @@ function measureAdds(
     p999Ns: h.getValueAtPercentile(99.9),
     samples: ENTRIES,
     maxMs: Math.round(maxNs / 1e4) / 100,
+    heapMB: Math.round(memory.heapUsed / 1e6),
+    arrayBuffersMB: Math.round(memory.arrayBuffers / 1e6),
     timing: 'each add timed alone, empty to 2M',
   };
 }

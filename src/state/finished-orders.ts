@@ -245,7 +245,6 @@ export class FinishedOrders {
     if (clOrdId.length < 1 || clOrdId.length > MAX_CLORDID) {
       throw new RangeError(`clOrdId must be 1 to ${MAX_CLORDID} characters, got ${clOrdId.length}`);
     }
-    const previous = this.index.get(clOrdId, hash);
     const seq = this.tailSeq;
     const at = seq % SEGMENT;
     if (at === 0) {
@@ -277,9 +276,9 @@ export class FinishedOrders {
       segment.kinds[kinds + 4] = order.status;
     }
     this.tailSeq = seq + 1;
-    // The index finds the clOrdId's previous entry by its key, so that place is emptied after.
-    this.index.set(clOrdId, hash, seq);
-    // Keep one entry per clOrdId: the old one's queue place is emptied, not reused.
+    // The index finds the clOrdId's previous entry by its key, so that place is emptied after
+    // (one entry per clOrdId; the place is not reused).
+    const previous = this.index.set(clOrdId, hash, seq);
     if (previous >= 0) this.segmentOf(previous).lengths[previous % SEGMENT] = 0;
     this.addToFilter(hash, nowMs);
   }

@@ -65,25 +65,29 @@ export class SequenceIndex {
     return oldSlot >= 0 ? old.seqs[oldSlot]! - 1 : -1;
   }
 
-  /** Records `seq` for `key`, replacing what it had. */
-  set(key: string, hash: number, seq: number): void {
+  /** Records `seq` for `key`; returns the sequence number it replaces, or -1. */
+  set(key: string, hash: number, seq: number): number {
     this.step();
     const table = this.table;
     const slot = this.find(table, key, hash);
     if (slot >= 0) {
+      const previous = table.seqs[slot]! - 1;
       table.seqs[slot] = seq + 1;
-      return;
+      return previous;
     }
+    let previous = -1;
     const old = this.old;
     if (old !== null) {
       const oldSlot = this.find(old, key, hash);
       if (oldSlot >= 0) {
+        previous = old.seqs[oldSlot]! - 1;
         old.seqs[oldSlot] = TOMBSTONE;
         old.count--;
       }
     }
     insert(table, hash, seq + 1);
     this.resizeIfNeeded();
+    return previous;
   }
 
   /** Forgets the entry at `seq` (whose key hashed to `hash`); false if it is not here. */

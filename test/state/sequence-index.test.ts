@@ -25,7 +25,7 @@ function agrees(hashOf: (key: string) => number, ops: Op[]): void {
     if (o.kind === 'set') {
       const seq = nextSeq++;
       keys.set(seq, key);
-      index.set(key, hashOf(key), seq);
+      assert.equal(index.set(key, hashOf(key), seq), model.get(key) ?? -1, `set ${key} replaces`);
       model.set(key, seq);
     } else {
       const seq = model.get(key);
