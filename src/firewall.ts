@@ -27,6 +27,8 @@ export interface FirewallOptions {
   venueHeartbeatMs?: number;
   /** Resolve start() only once the venue link is up (default true; false starts without a venue). */
   waitForVenue?: boolean;
+  /** How often expired finished orders are swept out of memory (ms, default 250). */
+  sweepMs?: number;
 }
 
 export class Firewall implements EdgeContext {
@@ -42,6 +44,7 @@ export class Firewall implements EdgeContext {
   private app: uWS.TemplatedApp | null = null;
   private listenSocket: uWS.us_listen_socket | null = null;
   private listenPort = 0;
+  private sweepTimer: NodeJS.Timeout | null = null;
 
   private constructor(private readonly options: FirewallOptions) {
     const { config } = options.loaded;
@@ -83,6 +86,12 @@ export class Firewall implements EdgeContext {
     try {
       await firewall.listen();
       firewall.link.start();
+      // Accounts that keep trading forget their expired orders as new ones finish; this
+      // gives back the memory of those that stopped.
+      firewall.sweepTimer = setInterval(
+        () => firewall.runtime.orders.forgetExpired(Date.now()),
+        options.sweepMs ?? 250,
+      ).unref();
       if (options.waitForVenue ?? true) await firewall.venueUp();
     } catch (error) {
       await firewall.stop();
@@ -124,6 +133,8 @@ export class Firewall implements EdgeContext {
   }
 
   async stop(): Promise<void> {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.sweepTimer = null;
     this.fix.logoutAll('the firewall is shutting down');
     if (this.listenSocket) uWS.us_listen_socket_close(this.listenSocket);
     this.listenSocket = null;

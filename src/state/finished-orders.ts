@@ -283,13 +283,19 @@ export class FinishedOrders {
     this.addToFilter(hash, nowMs);
   }
 
-  /** Forgets the entries that finished retentionMs or more before `nowMs` (the oldest first). */
-  forgetExpired(nowMs: number): void {
-    while (this.headSeq < this.tailSeq) {
+  /**
+   * Forgets the entries that finished retentionMs or more before `nowMs` (the oldest first),
+   * at most `limit` of them: after a quiet spell an account can have millions to forget, and
+   * one call must not stop the process for that (an expired entry is never found anyway).
+   * Returns true when none is left to forget.
+   */
+  forgetExpired(nowMs: number, limit = Number.POSITIVE_INFINITY): boolean {
+    for (let forgotten = 0; this.headSeq < this.tailSeq; forgotten++) {
       const seq = this.headSeq;
       const segment = this.segments[0]!;
       const at = seq % SEGMENT;
-      if (nowMs - segment.times[at]! < this.retentionMs) return;
+      if (nowMs - segment.times[at]! < this.retentionMs) return true;
+      if (forgotten === limit) return false;
       if (segment.lengths[at] !== 0) {
         this.index.deleteSeq(segment.hashes[at]!, seq);
         segment.lengths[at] = 0;
@@ -301,6 +307,7 @@ export class FinishedOrders {
         this.firstSegment++;
       }
     }
+    return true;
   }
 
   private segmentOf(seq: number): Segment {

@@ -14,6 +14,15 @@ import { clOrdIdHash, HashTable, orderIdHash } from './hash-table.ts';
 import type { MarketState } from './markets.ts';
 import type { SharedTables } from './shared-tables.ts';
 
+/**
+ * Expired finished orders forgotten per order that finishes: more than one, so forgetting
+ * keeps up with finishing, and few, so that an account busy again after a quiet spell does
+ * not forget its whole backlog on one order's path (the sweep takes the rest).
+ */
+const FORGET_PER_FINISH = 16;
+/** Expired finished orders forgotten per account per sweep. */
+const SWEEP_PER_ACCOUNT = 4096;
+
 export const OrderStatus = {
   PENDING_NEW: 0,
   NEW: 1,
@@ -201,6 +210,24 @@ export class OrderRegistry {
     return finished && OrderRecord.ofFinished(accountIndex, finished);
   }
 
+  /** Finished orders (and replaced-away clOrdIds) the account holds, expired ones not yet forgotten included. */
+  finishedHeld(accountIndex: number): number {
+    return this.accounts[accountIndex]?.finished.size ?? 0;
+  }
+
+  /**
+   * Forgets up to `limitPerAccount` expired finished orders of each account (a timer calls
+   * this, so that an account that stopped trading gives its memory back). Returns true when
+   * nothing expired is left.
+   */
+  forgetExpired(nowMs: number, limitPerAccount = SWEEP_PER_ACCOUNT): boolean {
+    let done = true;
+    for (const orders of this.accounts) {
+      if (orders && !orders.finished.forgetExpired(nowMs, limitPerAccount)) done = false;
+    }
+    return done;
+  }
+
   /** A live order by the firewall's order id (finished ones are found by clOrdId). */
   byId(orderId: number): OrderRecord | undefined {
     return this.byOrderId.get(orderId, orderIdHash(orderId));
@@ -364,7 +391,7 @@ export class OrderRegistry {
   ): void {
     const hash = clOrdIdHash(record.clOrdId);
     orders.live.delete(record.clOrdId, hash);
-    orders.finished.forgetExpired(nowMs);
+    orders.finished.forgetExpired(nowMs, FORGET_PER_FINISH);
     orders.finished.add(record.clOrdId, finished, nowMs, hash);
   }
 }

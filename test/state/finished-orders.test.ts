@@ -174,6 +174,22 @@ describe('finished orders', () => {
     assert.throws(() => index.add('', null, 4), RangeError);
   });
 
+  test('forgets at most the given number of expired entries per call, and never finds an expired one meanwhile', () => {
+    const index = new FinishedOrders(100);
+    for (let i = 0; i < 10_000; i++) index.add(`order-${i}`, order(i, `order-${i}`), 0);
+    index.add('recent', order(10_000, 'recent'), 150);
+    assert.equal(index.forgetExpired(200, 1000), false, 'more is left');
+    assert.equal(index.size, 10_001 - 1000);
+    assert.equal(index.has('order-9999', 200), false, 'expired, even before it is forgotten');
+    assert.equal(index.get('order-9999', 99)?.orderId, 9999, 'still held');
+    let calls = 0;
+    for (let done = false; !done; calls++) done = index.forgetExpired(200, 1000);
+    assert.equal(calls, 9, 'the other 9,000, a thousand per call');
+    assert.equal(index.size, 1);
+    assert.equal(index.segmentCount, 1);
+    assert.equal(index.get('recent', 200)?.orderId, 10_000);
+  });
+
   test('strings that differ only in one place hash apart', () => {
     const hashes = new Set<number>();
     for (let i = 0; i < 10_000; i++) hashes.add(clOrdIdHash(`mm1-${String(i).padStart(10, '0')}`));

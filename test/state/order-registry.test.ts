@@ -161,6 +161,42 @@ describe('order registry', () => {
     assert.equal(tables.positionLots(0, 1), -6);
   });
 
+  test('an account back from a quiet spell forgets its backlog a little per order; the sweep takes the rest', () => {
+    const tables = SharedTables.create({ accounts: 2, markets: 2, keys: 1 });
+    const registry = new OrderRegistry(tables, 1000);
+    const place = (id: number, clOrdId: string, now: number) => {
+      registry.open(
+        id,
+        {
+          clOrdId,
+          account: { index: 1 },
+          market,
+          side: Side.BUY,
+          type: 1,
+          tif: 1,
+          postOnly: false,
+          priceTicks: 10,
+          qtyLots: 5,
+          refSeqNum: 0,
+        },
+        null,
+      );
+      registry.onCanceled(id, now);
+    };
+    for (let id = 1; id <= 5000; id++) place(id, `c${id}`, 0);
+    assert.equal(registry.finishedHeld(1), 5000);
+    // An hour later, one order finishes: it forgets only a few of the 5,000 expired ones.
+    place(5001, 'back', 3_600_000);
+    assert.equal(registry.finishedHeld(1), 5000 - 16 + 1);
+    assert.equal(registry.isClOrdIdTaken(1, 'c1', 3_600_000), false, 'expired means free, forgotten or not');
+    assert.equal(registry.isClOrdIdTaken(1, 'back', 3_600_000), true);
+    let sweeps = 0;
+    for (let done = false; !done; sweeps++) done = registry.forgetExpired(3_600_000, 1000);
+    assert.equal(sweeps, 5, 'the other 4,984, a thousand per sweep');
+    assert.equal(registry.finishedHeld(1), 1);
+    assert.equal(registry.find(1, 'back', 3_600_000)?.orderId, 5001);
+  });
+
   test('late answers for finished orders change nothing', () => {
     const tables = SharedTables.create({ accounts: 1, markets: 2, keys: 1 });
     const registry = new OrderRegistry(tables);

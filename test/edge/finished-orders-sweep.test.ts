@@ -1,0 +1,39 @@
+// Expired finished orders leave memory even when their account stops trading:
+// the firewall sweeps them on a timer (an account that keeps trading forgets
+// them as its new orders finish). Real server, real venue simulator, REST.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Credentials } from '../../src/client/credentials.ts';
+import { startFirewallFixture } from '../helpers/firewall-fixture.ts';
+import { assertError, assertSuccess, clOrdId, eventually, signed } from './support/rest-harness.ts';
+
+type Fixture = Awaited<ReturnType<typeof startFirewallFixture>>;
+
+describe('finished orders of an idle account', () => {
+  let fx: Fixture;
+  let mm1: Credentials;
+  before(async () => {
+    fx = await startFirewallFixture({ firewall: { runtime: { retentionMs: 300 }, sweepMs: 20 } });
+    mm1 = fx.credentials['MM1-rest']!;
+  });
+  after(() => fx.stop());
+
+  it('are readable for the retention, then swept out without any further order', async () => {
+    const port = fx.firewall.port;
+    const account = fx.firewall.runtime.model.accounts.get('MM1')!.index;
+    const body = {
+      clOrdId: clOrdId('sweep'),
+      symbol: 'BTC-PERP',
+      side: 'buy',
+      type: 'limit',
+      qty: '0.001',
+      price: '1000',
+    };
+    assertSuccess(await signed(port, mm1, 'POST', '/api/v1/orders', { body }), 201);
+    assertSuccess(await signed(port, mm1, 'DELETE', `/api/v1/orders/${body.clOrdId}`), 200);
+    const orders = fx.firewall.runtime.orders;
+    assert.ok(orders.finishedHeld(account) >= 1, 'held once finished');
+    await eventually(() => (orders.finishedHeld(account) === 0 ? true : undefined), 'the sweep');
+    assertError(await signed(port, mm1, 'GET', `/api/v1/orders/${body.clOrdId}`), 404, 'UNKNOWN_ORDER');
+  });
+});
