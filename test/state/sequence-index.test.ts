@@ -33,6 +33,11 @@ function agrees(hashOf: (key: string) => number, ops: Op[]): void {
       model.delete(key);
     }
     assert.equal(index.size, model.size);
+    // Also in the middle of a resize (one runs across many changes).
+    if (nextSeq % 7 === 0) {
+      for (let k = 0; k <= 300; k += 11)
+        assert.equal(index.get(`c-${k}`, hashOf(`c-${k}`)), model.get(`c-${k}`) ?? -1);
+    }
   }
   for (let k = 0; k <= 300; k++) {
     const key = `c-${k}`;
