@@ -64,7 +64,7 @@ export class OrderRouter implements VenueLinkHandler, OrderCanceller {
       record,
     );
     if (!sent) {
-      this.deps.orders.onReject(orderId, 'venue unavailable', nowMs);
+      this.deps.orders.onReject(orderId, nowMs);
       return RejectCode.VENUE_UNAVAILABLE;
     }
     this.stats.forwarded++;
@@ -127,7 +127,7 @@ export class OrderRouter implements VenueLinkHandler, OrderCanceller {
         ownerOf(record)?.accepted(record);
       } else if (event.kind === 'reject') {
         this.stats.venueRejects++;
-        orders.onReject(record.orderId, event.reason, now);
+        orders.onReject(record.orderId, now);
         ownerOf(record)?.rejected(record, RejectCode.VENUE_REJECT, event.reason);
       }
       return;
@@ -219,7 +219,7 @@ export class OrderRouter implements VenueLinkHandler, OrderCanceller {
       if (request.kind === RequestKind.NEW_ORDER) {
         const record = request.context as OrderRecord;
         if (!record.live) continue;
-        orders.onReject(record.orderId, reason, now);
+        orders.onReject(record.orderId, now);
         ownerOf(record)?.rejected(record, RejectCode.VENUE_UNAVAILABLE, text);
       } else {
         const pending = request.context as PendingRequest;

@@ -81,8 +81,6 @@ export class OrderRecord {
   filledLots = 0;
   /** Sum of fill price x fill qty, in ticks x lots, for the average price. */
   filledValue = 0;
-  /** The venue's last reject reason, when rejected. */
-  rejectReason = '';
 
   constructor(orderId: number, order: NewOrder, owner: unknown) {
     this.orderId = orderId;
@@ -297,10 +295,9 @@ export class OrderRegistry {
   // The venue's answers and events: each returns the order it changed, or undefined (and
   // changes nothing) when no live order has that id: unknown, or already finished.
 
-  onReject(orderId: number, reason: string, nowMs: number): OrderRecord | undefined {
+  onReject(orderId: number, nowMs: number): OrderRecord | undefined {
     const record = this.liveById(orderId);
     if (record === undefined) return undefined;
-    record.rejectReason = reason;
     this.finish(record, OrderStatus.REJECTED, nowMs);
     return record;
   }
@@ -344,7 +341,7 @@ export class OrderRegistry {
     if (record === undefined) return undefined;
     const orders = this.ordersOf(record.accountIndex);
     if (clOrdId !== record.clOrdId) {
-      this.retireClOrdId(orders, record, null, nowMs); // the old clOrdId stays taken, without an order
+      this.retireClOrdId(orders, record, false, nowMs); // the old clOrdId stays taken, naming no order
       record.clOrdId = clOrdId;
       orders.live.set(clOrdId, clOrdIdHash(clOrdId), record);
     }
@@ -375,23 +372,18 @@ export class OrderRegistry {
     // Only live orders are found by id (the venue's events); finished ones by clOrdId.
     // Keeping the id table to live orders keeps it small and in cache.
     this.byOrderId.delete(record.orderId, orderIdHash(record.orderId));
-    this.retireClOrdId(orders, record, record, nowMs);
+    this.retireClOrdId(orders, record, true, nowMs);
   }
 
   /**
    * Moves the record's current clOrdId from the live table to the finished ones, where it
-   * stays taken for the retention window (forgetting what has passed that window first),
-   * with a copy of the order when it has finished (`finished`), or none when it was replaced away.
+   * stays taken for the retention window (forgetting a little of what has passed that window
+   * first), with a copy of the order if it has finished, none if it was replaced away.
    */
-  private retireClOrdId(
-    orders: AccountOrders,
-    record: OrderRecord,
-    finished: OrderRecord | null,
-    nowMs: number,
-  ): void {
+  private retireClOrdId(orders: AccountOrders, record: OrderRecord, finished: boolean, nowMs: number): void {
     const hash = clOrdIdHash(record.clOrdId);
     orders.live.delete(record.clOrdId, hash);
     orders.finished.forgetExpired(nowMs, FORGET_PER_FINISH);
-    orders.finished.add(record.clOrdId, finished, nowMs, hash);
+    orders.finished.add(record.clOrdId, finished ? record : null, nowMs, hash);
   }
 }

@@ -157,7 +157,7 @@ describe('open orders and position', () => {
     assert.equal(runPipeline(third, f.state, NOW), PASS);
     f.forward(third);
     assert.equal(runPipeline(f.newOrder(), f.state, NOW), RejectCode.MAX_OPEN_ORDERS);
-    f.orders.onReject(first.orderId, 'test', NOW);
+    f.orders.onReject(first.orderId, NOW);
     assert.equal(runPipeline(f.newOrder(), f.state, NOW), PASS);
   });
 

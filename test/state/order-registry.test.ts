@@ -80,7 +80,7 @@ describe('order registry', () => {
               registry.onCanceled(id, now);
               break;
             case 'reject':
-              registry.onReject(id, 'venue says no', now);
+              registry.onReject(id, now);
               break;
             case 'fill': {
               if (!order?.live) break;
@@ -218,7 +218,7 @@ describe('order registry', () => {
     );
     registry.onCanceled(1, 1);
     registry.onFill(1, 5, 10, 0, 2);
-    registry.onReject(1, 'late', 3);
+    registry.onReject(1, 3);
     assert.equal(registry.find(0, 'x', 4)!.status, OrderStatus.CANCELED);
     assert.equal(registry.byId(1), undefined, 'a finished order is no longer found by id');
     assert.equal(tables.positionLots(0, 1), 0);
