@@ -4,10 +4,11 @@
 //
 // Everything is kept in typed arrays, clOrdIds as bytes: at the default
 // ten-minute retention an account can hold millions of finished orders, and
-// as objects (an OrderRecord and its clOrdId string, ~290 bytes) they were
-// the bulk of the heap that every full collection had to mark (a 380 ms
-// pause at 6M). An order is copied in when it finishes and rebuilt as an
-// object only when asked for (GET /api/v1/orders/{clOrdId}).
+// as objects (an OrderRecord and its clOrdId string) they were the bulk of
+// the heap, which every full collection marks: 2M of them took 491 MB and a
+// full collection 566 ms; as arrays, 7 MB of heap and 8 ms. An order is
+// copied in when it finishes and rebuilt as an object only when asked for
+// (GET /api/v1/orders/{clOrdId}).
 //
 // Why not a Map<string, OrderRecord>: every new order asks whether its
 // clOrdId was used recently, and the answer is nearly always no. With the
