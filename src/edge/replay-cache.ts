@@ -18,9 +18,8 @@
 // Memory bound: at most `maxEntries` signatures per period; a table is at most
 // half full, so the two hold at most 4 x maxEntries slots of 8 bytes (32 MB at
 // the default of a million, which sustains 100,000 signed requests per second
-// with a 5 s window), and 5 x maxEntries (40 MB) while the current one grows.
-// When the current period's table is full, new requests are refused rather
-// than let through unchecked.
+// with a 5 s window). When the current period's table is full, new requests are
+// refused rather than let through unchecked.
 
 export interface ReplayCacheOptions {
   windowMs: number;
@@ -34,73 +33,46 @@ export type ReplayVerdictValue = (typeof ReplayVerdict)[keyof typeof ReplayVerdi
 const MIN_SLOTS = 4096;
 const TWO_32 = 4294967296;
 
-/** Old slots moved per add while a table grows: the move ends long before the new table is half full. */
-const MIGRATE_STEP = 8;
-
-/**
- * One period's signatures: keys stored + 1, so that 0 marks an empty slot. Nothing is
- * deleted. Growing does not rehash in one go (at half a million signatures that stopped
- * the process for ~30 ms): the doubled table takes the old one's keys MIGRATE_STEP slots
- * per add, and a lookup meanwhile looks in both.
- */
+/** One period's signatures: keys stored + 1, so that 0 marks an empty slot. */
 class SignatureTable {
   slots: Float64Array;
-  /** The table being moved out of while growing, else null; its keys stay until it is let go. */
-  private old: Float64Array | null = null;
-  private cursor = 0;
   count = 0;
 
   constructor(slots: number) {
     this.slots = new Float64Array(slots);
   }
 
-  /** Slots allocated (both tables while growing). */
-  get slotsHeld(): number {
-    return this.slots.length + (this.old === null ? 0 : this.old.length);
+  /** Slot index where `stored` is, or the empty slot where it would go. */
+  find(stored: number): number {
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    // The key's bits are a MAC's or a signature's: mixing both halves spreads any grinding.
+    let i = Math.imul((stored | 0) ^ ((stored / TWO_32) | 0), 0x9e3779b1) & mask;
+    for (;;) {
+      const value = slots[i]!;
+      if (value === stored || value === 0) return i;
+      i = (i + 1) & mask;
+    }
   }
 
   has(stored: number): boolean {
-    if (this.slots[find(this.slots, stored)] === stored) return true;
-    return this.old !== null && this.old[find(this.old, stored)] === stored;
+    return this.slots[this.find(stored)] === stored;
   }
 
-  /** Records a key not in the table; starts growing first if it would be over half full. */
+  /** Records a key not in the table; grows it first if it would be over half full. */
   add(stored: number): void {
-    if (this.old !== null) this.step();
     if (2 * (this.count + 1) > this.slots.length) this.grow();
-    this.slots[find(this.slots, stored)] = stored;
+    this.slots[this.find(stored)] = stored;
     this.count++;
   }
 
   private grow(): void {
-    while (this.old !== null) this.step();
-    this.old = this.slots;
-    this.cursor = 0;
-    this.slots = new Float64Array(this.old.length * 2);
-  }
-
-  /** Moves the next MIGRATE_STEP slots of the old table (a key is never in both: it is added once). */
-  private step(): void {
-    const old = this.old!;
-    const end = Math.min(this.cursor + MIGRATE_STEP, old.length);
-    for (let i = this.cursor; i < end; i++) {
+    const old = this.slots;
+    this.slots = new Float64Array(old.length * 2);
+    for (let i = 0; i < old.length; i++) {
       const value = old[i]!;
-      if (value !== 0) this.slots[find(this.slots, value)] = value;
+      if (value !== 0) this.slots[this.find(value)] = value;
     }
-    this.cursor = end;
-    if (end === old.length) this.old = null;
-  }
-}
-
-/** Slot index where `stored` is, or the empty slot where it would go. */
-function find(slots: Float64Array, stored: number): number {
-  const mask = slots.length - 1;
-  // The key's bits are a MAC's or a signature's: mixing both halves spreads any grinding.
-  let i = Math.imul((stored | 0) ^ ((stored / TWO_32) | 0), 0x9e3779b1) & mask;
-  for (;;) {
-    const value = slots[i]!;
-    if (value === stored || value === 0) return i;
-    i = (i + 1) & mask;
   }
 }
 
@@ -122,15 +94,11 @@ export class ReplayCache {
     // Keys are verified signatures' bits (>= 0); anything else is refused, never recorded.
     if (!(signature >= 0)) return ReplayVerdict.REPLAYED;
     const stored = signature + 1;
-    if (this.current.has(stored) || this.previous.has(stored)) return ReplayVerdict.REPLAYED;
+    const slot = this.current.find(stored);
+    if (this.current.slots[slot] === stored || this.previous.has(stored)) return ReplayVerdict.REPLAYED;
     if (this.current.count >= this.maxEntries) return ReplayVerdict.FULL;
     this.current.add(stored);
     return ReplayVerdict.FRESH;
-  }
-
-  /** Slots of 8 bytes allocated now (for tests and memory accounting). */
-  get slotsHeld(): number {
-    return this.current.slotsHeld + this.previous.slotsHeld;
   }
 
   /** Signatures remembered now (both periods). */
