@@ -288,15 +288,15 @@ export class FinishedOrders {
    * Forgets the entries that finished retentionMs or more before `nowMs` (the oldest first),
    * at most `limit` of them: after a quiet spell an account can have millions to forget, and
    * one call must not stop the process for that (an expired entry is never found anyway).
-   * Returns true when none is left to forget.
+   * Returns how many it forgot: fewer than `limit` means none is left to forget.
    */
-  forgetExpired(nowMs: number, limit = Number.POSITIVE_INFINITY): boolean {
-    for (let forgotten = 0; this.headSeq < this.tailSeq; forgotten++) {
+  forgetExpired(nowMs: number, limit = Number.POSITIVE_INFINITY): number {
+    let forgotten = 0;
+    for (; this.headSeq < this.tailSeq && forgotten < limit; forgotten++) {
       const seq = this.headSeq;
       const segment = this.segments[0]!;
       const at = seq % SEGMENT;
-      if (nowMs - segment.times[at]! < this.retentionMs) return true;
-      if (forgotten === limit) return false;
+      if (nowMs - segment.times[at]! < this.retentionMs) break;
       if (segment.lengths[at] !== 0) {
         this.index.deleteSeq(segment.hashes[at]!, seq);
         segment.lengths[at] = 0;
@@ -308,7 +308,7 @@ export class FinishedOrders {
         this.firstSegment++;
       }
     }
-    return true;
+    return forgotten;
   }
 
   private segmentOf(seq: number): Segment {

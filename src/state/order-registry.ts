@@ -20,8 +20,12 @@ import type { SharedTables } from './shared-tables.ts';
  * not forget its whole backlog on one order's path (the sweep takes the rest).
  */
 const FORGET_PER_FINISH = 16;
-/** Expired finished orders forgotten per account per sweep. */
-const SWEEP_PER_ACCOUNT = 4096;
+/**
+ * Expired finished orders forgotten per sweep, over all accounts: a sweep costs at most
+ * about half a millisecond however many accounts went quiet at once (at 4 sweeps a
+ * second, 16,000 entries a second: an idle account's 6 million drain in about 6 minutes).
+ */
+const SWEEP_BUDGET = 4096;
 
 export const OrderStatus = {
   PENDING_NEW: 0,
@@ -159,6 +163,8 @@ export class OrderRegistry {
   /** The last clOrdId hashed and its hash: a new order's is checked, then registered. */
   private lastClOrdId = '';
   private lastClOrdIdHash = clOrdIdHash('');
+  /** The account the next sweep starts with. */
+  private sweepFrom = 0;
 
   constructor(
     private readonly tables: SharedTables,
@@ -214,16 +220,24 @@ export class OrderRegistry {
   }
 
   /**
-   * Forgets up to `limitPerAccount` expired finished orders of each account (a timer calls
-   * this, so that an account that stopped trading gives its memory back). Returns true when
-   * nothing expired is left.
+   * Forgets up to `budget` expired finished orders, over the accounts in turn (a timer
+   * calls this, so that accounts that stopped trading give their memory back; the next
+   * call starts where this one stopped). Returns true when nothing expired is left.
    */
-  forgetExpired(nowMs: number, limitPerAccount = SWEEP_PER_ACCOUNT): boolean {
-    let done = true;
-    for (const orders of this.accounts) {
-      if (orders && !orders.finished.forgetExpired(nowMs, limitPerAccount)) done = false;
+  forgetExpired(nowMs: number, budget = SWEEP_BUDGET): boolean {
+    const accounts = this.accounts;
+    let left = budget;
+    for (let k = 0; k < accounts.length; k++) {
+      const index = (this.sweepFrom + k) % accounts.length;
+      const orders = accounts[index];
+      if (!orders) continue;
+      left -= orders.finished.forgetExpired(nowMs, left);
+      if (left === 0) {
+        this.sweepFrom = index;
+        return false;
+      }
     }
-    return done;
+    return true;
   }
 
   /** A live order by the firewall's order id (finished ones are found by clOrdId). */

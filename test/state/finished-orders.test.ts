@@ -178,13 +178,13 @@ describe('finished orders', () => {
     const index = new FinishedOrders(100);
     for (let i = 0; i < 10_000; i++) index.add(`order-${i}`, order(i, `order-${i}`), 0);
     index.add('recent', order(10_000, 'recent'), 150);
-    assert.equal(index.forgetExpired(200, 1000), false, 'more is left');
+    assert.equal(index.forgetExpired(200, 1000), 1000, 'the limit: more is left');
     assert.equal(index.size, 10_001 - 1000);
     assert.equal(index.has('order-9999', 200), false, 'expired, even before it is forgotten');
     assert.equal(index.get('order-9999', 99)?.orderId, 9999, 'still held');
     let calls = 0;
-    for (let done = false; !done; calls++) done = index.forgetExpired(200, 1000);
-    assert.equal(calls, 9, 'the other 9,000, a thousand per call');
+    for (let forgotten = 1000; forgotten === 1000; calls++) forgotten = index.forgetExpired(200, 1000);
+    assert.equal(calls, 10, 'the other 9,000, a thousand per call, then none');
     assert.equal(index.size, 1);
     assert.equal(index.segmentCount, 1);
     assert.equal(index.get('recent', 200)?.orderId, 10_000);

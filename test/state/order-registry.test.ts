@@ -164,12 +164,12 @@ describe('order registry', () => {
   test('an account back from a quiet spell forgets its backlog a little per order; the sweep takes the rest', () => {
     const tables = SharedTables.create({ accounts: 2, markets: 2, keys: 1 });
     const registry = new OrderRegistry(tables, 1000);
-    const place = (id: number, clOrdId: string, now: number) => {
+    const place = (id: number, clOrdId: string, now: number, account = 1) => {
       registry.open(
         id,
         {
           clOrdId,
-          account: { index: 1 },
+          account: { index: account },
           market,
           side: Side.BUY,
           type: 1,
@@ -184,15 +184,21 @@ describe('order registry', () => {
       registry.onCanceled(id, now);
     };
     for (let id = 1; id <= 5000; id++) place(id, `c${id}`, 0);
+    for (let id = 1; id <= 3000; id++) place(10_000 + id, `d${id}`, 0, 0);
     assert.equal(registry.finishedHeld(1), 5000);
     // An hour later, one order finishes: it forgets only a few of the 5,000 expired ones.
     place(5001, 'back', 3_600_000);
     assert.equal(registry.finishedHeld(1), 5000 - 16 + 1);
     assert.equal(registry.isClOrdIdTaken(1, 'c1', 3_600_000), false, 'expired means free, forgotten or not');
     assert.equal(registry.isClOrdIdTaken(1, 'back', 3_600_000), true);
-    let sweeps = 0;
+    // A sweep's budget is shared by all accounts: two idle backlogs cost no more per sweep than one.
+    const held = () => registry.finishedHeld(0) + registry.finishedHeld(1);
+    assert.equal(registry.forgetExpired(3_600_000, 1000), false);
+    assert.equal(held(), 3000 + 4985 - 1000);
+    let sweeps = 1;
     for (let done = false; !done; sweeps++) done = registry.forgetExpired(3_600_000, 1000);
-    assert.equal(sweeps, 5, 'the other 4,984, a thousand per sweep');
+    assert.equal(sweeps, 8, 'the 7,984 expired, a thousand per sweep');
+    assert.equal(registry.finishedHeld(0), 0);
     assert.equal(registry.finishedHeld(1), 1);
     assert.equal(registry.find(1, 'back', 3_600_000)?.orderId, 5001);
   });
