@@ -22,8 +22,9 @@ import type { SharedTables } from './shared-tables.ts';
 const FORGET_PER_FINISH = 16;
 /**
  * Expired finished orders forgotten per sweep, over all accounts: a sweep costs at most
- * about half a millisecond however many accounts went quiet at once (at 4 sweeps a
- * second, 16,000 entries a second: an idle account's 6 million drain in about 6 minutes).
+ * about 1.3 ms (measured with 2M entries held), however many accounts went quiet at once.
+ * At 4 sweeps a second that is 16,000 entries a second: an idle account's 6 million drain
+ * in about 6 minutes.
  */
 const SWEEP_BUDGET = 4096;
 
