@@ -27,7 +27,7 @@ export interface FirewallOptions {
   venueHeartbeatMs?: number;
   /** Resolve start() only once the venue link is up (default true; false starts without a venue). */
   waitForVenue?: boolean;
-  /** How often expired finished orders are swept out of memory (ms, default 250). */
+  /** How often expired finished orders are swept out of memory (ms, default 100). */
   sweepMs?: number;
 }
 
@@ -90,7 +90,7 @@ export class Firewall implements EdgeContext {
       // gives back the memory of those that stopped.
       firewall.sweepTimer = setInterval(
         () => firewall.runtime.orders.forgetExpired(Date.now()),
-        options.sweepMs ?? 250,
+        options.sweepMs ?? 100,
       ).unref();
       if (options.waitForVenue ?? true) await firewall.venueUp();
     } catch (error) {
