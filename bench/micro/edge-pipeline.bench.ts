@@ -16,7 +16,6 @@
 import type { HttpRequest, HttpResponse } from 'uWebSockets.js';
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import hdr from 'hdr-histogram-js';
 import { silentLogger } from '../../src/control/logger.ts';
 import type { EdgeContext } from '../../src/edge/edge-context.ts';
 import { FixAuthenticator, SenderCompIdClaims } from '../../src/edge/fix/fix-authenticator.ts';
@@ -37,6 +36,7 @@ import { VenueEncoder } from '../../src/venue/codec.ts';
 import { FrameWriter } from '../../src/venue/frame-writer.ts';
 import { InFlightRequest, RequestKind } from '../../src/venue/link.ts';
 import type { VenueSender } from '../../src/venue/venue-sender.ts';
+import { eachOpHistogram, eachOpResult } from '../lib/each-op.ts';
 import type { MicroOptions } from '../lib/micro.ts';
 import type { BenchResult } from '../lib/report.ts';
 import type { MicroSuite } from '../lib/suite.ts';
@@ -160,26 +160,6 @@ function inProcessEdge() {
   return { runtime, router, venue, edge, answerAll };
 }
 
-function histogram() {
-  return hdr.build({
-    lowestDiscernibleValue: 1,
-    highestTrackableValue: 60e9,
-    numberOfSignificantValueDigits: 3,
-  });
-}
-
-function resultOf(name: string, h: ReturnType<typeof histogram>, elapsedNs: number): BenchResult {
-  return {
-    name,
-    opsPerSec: (h.totalCount * 1e9) / elapsedNs,
-    p50Ns: h.getValueAtPercentile(50),
-    p99Ns: h.getValueAtPercentile(99),
-    p999Ns: h.getValueAtPercentile(99.9),
-    samples: h.totalCount,
-    timing: 'each op timed alone',
-  };
-}
-
 /** Runs `prepare` (untimed) for a chunk of ops, then times each op, until the time is up. */
 function measureOps(
   options: MicroOptions,
@@ -189,7 +169,7 @@ function measureOps(
   after: () => void,
   name: string,
 ): BenchResult {
-  const h = histogram();
+  const h = eachOpHistogram();
   const warmupEnd = performance.now() + options.warmupMs;
   const end = warmupEnd + options.timeMs;
   let timedNs = 0;
@@ -207,7 +187,7 @@ function measureOps(
     }
     after();
   }
-  return resultOf(name, h, timedNs);
+  return eachOpResult(name, h, timedNs);
 }
 
 function measureFix(options: MicroOptions): BenchResult {

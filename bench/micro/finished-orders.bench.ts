@@ -9,11 +9,11 @@
 //                          its entries at once as it grows
 // Each order object is made before its add is timed; ours copies it and lets it go,
 // the Map keeps it (so the Map's heap, and its collections, grow with it).
-import hdr from 'hdr-histogram-js';
 import { Side } from '../../src/pipeline/request.ts';
 import { type FinishedOrder, FinishedOrders } from '../../src/state/finished-orders.ts';
 import type { MarketState } from '../../src/state/markets.ts';
 import { OrderStatus } from '../../src/state/order-registry.ts';
+import { eachOpHistogram, eachOpResult } from '../lib/each-op.ts';
 import type { MicroOptions } from '../lib/micro.ts';
 import type { BenchResult } from '../lib/report.ts';
 import type { MicroSuite } from '../lib/suite.ts';
@@ -42,11 +42,7 @@ function measureAdds(
     filledLots: 0,
     filledValue: 0,
   });
-  const h = hdr.build({
-    lowestDiscernibleValue: 1,
-    highestTrackableValue: 60e9,
-    numberOfSignificantValueDigits: 3,
-  });
+  const h = eachOpHistogram();
   let maxNs = 0;
   let totalNs = 0;
   for (let i = 0; i < ENTRIES; i++) {
@@ -59,18 +55,12 @@ function measureAdds(
     if (ns > maxNs) maxNs = ns;
   }
   const memory = process.memoryUsage();
-  return {
-    name,
-    opsPerSec: (ENTRIES * 1e9) / totalNs,
-    p50Ns: h.getValueAtPercentile(50),
-    p99Ns: h.getValueAtPercentile(99),
-    p999Ns: h.getValueAtPercentile(99.9),
-    samples: ENTRIES,
+  return eachOpResult(name, h, totalNs, {
     maxMs: Math.round(maxNs / 1e4) / 100,
     heapMB: Math.round(memory.heapUsed / 1e6),
     arrayBuffersMB: Math.round(memory.arrayBuffers / 1e6),
     timing: 'each add timed alone, empty to 2M',
-  };
+  });
 }
 
 function ours(_options: MicroOptions): BenchResult {

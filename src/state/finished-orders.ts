@@ -372,7 +372,7 @@ export class FinishedOrders {
     // Entries expired meanwhile need no filter; the queue no longer holds them.
     let seq = Math.max(this.backfillSeq, this.headSeq);
     for (; seq < end; seq++) this.filter.add(this.segmentOf(seq).hashes[seq % SEGMENT]!);
-    this.backfillSeq = Math.max(seq, end);
+    this.backfillSeq = seq;
     if (this.backfillSeq >= this.backfillEndSeq) this.olderFilters = [];
   }
 }

@@ -35,6 +35,15 @@ export function orderIdHash(id: number): number {
   return h ^ (h >>> 15);
 }
 
+/**
+ * Backward-shift deletion in a linear-probing table: whether the entry at slot `i`, whose
+ * home slot is `home`, must stay where it is when slot `hole` (before it in the probe run)
+ * empties: it stays if its home lies cyclically in (hole, i].
+ */
+export function staysInRun(hole: number, i: number, home: number): boolean {
+  return hole <= i ? hole < home && home <= i : hole < home || home <= i;
+}
+
 export class HashTable<K, V> {
   private keys: (K | undefined)[];
   private values: (V | undefined)[];
@@ -83,9 +92,7 @@ export class HashTable<K, V> {
     // Backward shift: move later entries of the probe run into the hole unless their
     // home slot lies cyclically in (hole, i].
     for (let i = (hole + 1) & mask; keys[i] !== undefined; i = (i + 1) & mask) {
-      const home = this.hashes[i]! & mask;
-      const stays = hole <= i ? hole < home && home <= i : hole < home || home <= i;
-      if (stays) continue;
+      if (staysInRun(hole, i, this.hashes[i]! & mask)) continue;
       keys[hole] = keys[i];
       this.values[hole] = this.values[i];
       this.hashes[hole] = this.hashes[i]!;

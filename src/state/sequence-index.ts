@@ -17,6 +17,8 @@
 // table shifts the probe run back (no tombstones); the old table only ever
 // loses entries during a move, so they are marked as gone (TOMBSTONE) instead.
 
+import { staysInRun } from './hash-table.ts';
+
 const MIN_SLOTS = 16;
 /** Old slots moved per change during a resize: keeps each change short, finishes long before the new table could fill. */
 const MIGRATE_STEP = 8;
@@ -176,7 +178,7 @@ function slotOfSeq(t: Slots, hash: number, stored: number): number {
   }
 }
 
-/** Deletes by backward shift: later entries of the run move into the hole unless their home lies cyclically in (hole, i]. */
+/** Deletes by backward shift (as HashTable does): later entries of the run move into the hole unless they must stay. */
 function removeSeq(t: Slots, hash: number, stored: number): boolean {
   let hole = slotOfSeq(t, hash, stored);
   if (hole < 0) return false;
@@ -184,9 +186,7 @@ function removeSeq(t: Slots, hash: number, stored: number): boolean {
   const hashes = t.hashes;
   const mask = seqs.length - 1;
   for (let i = (hole + 1) & mask; seqs[i] !== EMPTY; i = (i + 1) & mask) {
-    const home = hashes[i]! & mask;
-    const stays = hole <= i ? hole < home && home <= i : hole < home || home <= i;
-    if (stays) continue;
+    if (staysInRun(hole, i, hashes[i]! & mask)) continue;
     seqs[hole] = seqs[i]!;
     hashes[hole] = hashes[i]!;
     hole = i;

@@ -4,10 +4,32 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { Side } from '../../src/pipeline/request.ts';
 import type { MarketState } from '../../src/state/markets.ts';
-import { type OrderRecord, OrderRegistry, OrderStatus } from '../../src/state/order-registry.ts';
+import {
+  type NewOrder,
+  type OrderRecord,
+  OrderRegistry,
+  OrderStatus,
+} from '../../src/state/order-registry.ts';
 import { SharedTables } from '../../src/state/shared-tables.ts';
 
 const market = { symbol: 'BTC-PERP', index: 1 } as MarketState;
+
+/** A limit order of `account` for the registry: buy 5 lots at 10 ticks unless `fields` say otherwise. */
+function newOrder(clOrdId: string, account: number, fields: Partial<NewOrder> = {}): NewOrder {
+  return {
+    clOrdId,
+    account: { index: account },
+    market,
+    side: Side.BUY,
+    type: 1,
+    tif: 1,
+    postOnly: false,
+    priceTicks: 10,
+    qtyLots: 5,
+    refSeqNum: 0,
+    ...fields,
+  };
+}
 
 type Event =
   | { kind: 'open'; side: 1 | 2; qty: number }
@@ -54,18 +76,7 @@ describe('order registry', () => {
             case 'open': {
               const record = registry.open(
                 nextId,
-                {
-                  clOrdId: `c${nextId}`,
-                  account: { index: 1 },
-                  market,
-                  side: e.side,
-                  type: 1,
-                  tif: 1,
-                  postOnly: false,
-                  priceTicks: 100,
-                  qtyLots: e.qty,
-                  refSeqNum: 0,
-                },
+                newOrder(`c${nextId}`, 1, { side: e.side, priceTicks: 100, qtyLots: e.qty }),
                 null,
               );
               assert.equal(record.status, OrderStatus.PENDING_NEW);
@@ -124,22 +135,7 @@ describe('order registry', () => {
   test('lookups by clOrdId follow replaces; finished orders stay readable for the retention window', () => {
     const tables = SharedTables.create({ accounts: 1, markets: 2, keys: 1 });
     const registry = new OrderRegistry(tables, 1000);
-    registry.open(
-      7,
-      {
-        clOrdId: 'a',
-        account: { index: 0 },
-        market,
-        side: Side.SELL,
-        type: 1,
-        tif: 1,
-        postOnly: false,
-        priceTicks: 10,
-        qtyLots: 5,
-        refSeqNum: 0,
-      },
-      'session-1',
-    );
+    registry.open(7, newOrder('a', 0, { side: Side.SELL }), 'session-1');
     registry.onAck(7);
     registry.onReplaced(7, 'b', 11, 6, 6, 10);
     assert.equal(registry.findLive(0, 'a'), undefined);
@@ -165,22 +161,7 @@ describe('order registry', () => {
     const tables = SharedTables.create({ accounts: 2, markets: 2, keys: 1 });
     const registry = new OrderRegistry(tables, 1000);
     const place = (id: number, clOrdId: string, now: number, account = 1) => {
-      registry.open(
-        id,
-        {
-          clOrdId,
-          account: { index: account },
-          market,
-          side: Side.BUY,
-          type: 1,
-          tif: 1,
-          postOnly: false,
-          priceTicks: 10,
-          qtyLots: 5,
-          refSeqNum: 0,
-        },
-        null,
-      );
+      registry.open(id, newOrder(clOrdId, account), null);
       registry.onCanceled(id, now);
     };
     for (let id = 1; id <= 5000; id++) place(id, `c${id}`, 0);
@@ -206,22 +187,7 @@ describe('order registry', () => {
   test('late answers for finished orders change nothing', () => {
     const tables = SharedTables.create({ accounts: 1, markets: 2, keys: 1 });
     const registry = new OrderRegistry(tables);
-    registry.open(
-      1,
-      {
-        clOrdId: 'x',
-        account: { index: 0 },
-        market,
-        side: Side.BUY,
-        type: 1,
-        tif: 1,
-        postOnly: false,
-        priceTicks: 10,
-        qtyLots: 5,
-        refSeqNum: 0,
-      },
-      null,
-    );
+    registry.open(1, newOrder('x', 0), null);
     registry.onCanceled(1, 1);
     registry.onFill(1, 5, 10, 0, 2);
     registry.onReject(1, 3);
