@@ -39,8 +39,8 @@
 //   per add (BACKFILL_STEP); then the smaller filters are dropped. A lookup
 //   reads one line per filter: two in the steady state, three meanwhile.
 import type { SideValue } from '../pipeline/request.ts';
-import { clOrdIdHash } from './hash-table.ts';
 import type { MarketState } from './markets.ts';
+import { clOrdIdHash } from './order-hashes.ts';
 import { SequenceIndex } from './sequence-index.ts';
 
 /** Entries per queue segment. */
@@ -163,7 +163,9 @@ export class FinishedOrders {
   /** The last emptied segment, kept for the next one needed (they come and go at a steady rate). */
   private spare: Segment | null = null;
   // The index: clOrdId -> sequence number of its latest entry.
-  private readonly index = new SequenceIndex((seq, key) => this.segmentOf(seq).holds(seq % SEGMENT, key));
+  private readonly index = new SequenceIndex<string>((seq, key) =>
+    this.segmentOf(seq).holds(seq % SEGMENT, key),
+  );
   /** The markets of the orders held (a few per account), so that a place holds a small index. */
   private readonly markets: MarketState[] = [];
   private readonly marketIndexes = new Map<MarketState, number>();

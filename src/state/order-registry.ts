@@ -10,8 +10,9 @@
 import { Side, type SideValue } from '../pipeline/request.ts';
 import { formatUnits } from './decimal.ts';
 import { type FinishedOrder, FinishedOrders } from './finished-orders.ts';
-import { clOrdIdHash, HashTable, orderIdHash } from './hash-table.ts';
+import { LiveOrders } from './live-orders.ts';
 import type { MarketState } from './markets.ts';
+import { clOrdIdHash } from './order-hashes.ts';
 import type { SharedTables } from './shared-tables.ts';
 
 /**
@@ -86,6 +87,8 @@ export class OrderRecord {
   filledLots = 0;
   /** Sum of fill price x fill qty, in ticks x lots, for the average price. */
   filledValue = 0;
+  /** Where the registry's live orders hold it (-1 once finished). */
+  place = -1;
 
   constructor(orderId: number, order: NewOrder, owner: unknown) {
     this.orderId = orderId;
@@ -147,8 +150,6 @@ function byOrderId(a: OrderRecord, b: OrderRecord): number {
 }
 
 class AccountOrders {
-  /** Live orders by clOrdId (keyed with clOrdIdHash). */
-  readonly live = new HashTable<string, OrderRecord>();
   /** Finished orders and replaced-away clOrdIds, by clOrdId, for the retention window. */
   readonly finished: FinishedOrders;
 
@@ -159,8 +160,7 @@ class AccountOrders {
 
 export class OrderRegistry {
   private readonly accounts: AccountOrders[] = [];
-  /** Live orders by order id (keyed with orderIdHash). */
-  private readonly byOrderId = new HashTable<number, OrderRecord>();
+  private readonly live = new LiveOrders();
   /** The last clOrdId hashed and its hash: a new order's is checked, then registered. */
   private lastClOrdId = '';
   private lastClOrdIdHash = clOrdIdHash('');
@@ -195,21 +195,21 @@ export class OrderRegistry {
     if (!orders) return false;
     // One hash for both lookups, and for registering the order if it passes.
     const hash = this.hashOf(clOrdId);
-    if (orders.live.has(clOrdId, hash)) return true;
+    if (this.live.has(accountIndex, clOrdId, hash)) return true;
     // Expired entries are forgotten when orders finish (off the order's path); one not
     // yet forgotten is told apart by its time.
     return orders.finished.has(clOrdId, nowMs, hash);
   }
 
   findLive(accountIndex: number, clOrdId: string): OrderRecord | undefined {
-    return this.accounts[accountIndex]?.live.get(clOrdId, clOrdIdHash(clOrdId));
+    return this.live.find(accountIndex, clOrdId, clOrdIdHash(clOrdId));
   }
 
   /** A live or recently finished order of the account. */
   find(accountIndex: number, clOrdId: string, nowMs: number): OrderRecord | undefined {
     const orders = this.accounts[accountIndex];
     if (!orders) return undefined;
-    const live = orders.live.get(clOrdId, clOrdIdHash(clOrdId));
+    const live = this.live.find(accountIndex, clOrdId, clOrdIdHash(clOrdId));
     if (live) return live;
     const finished = orders.finished.get(clOrdId, nowMs);
     return finished && OrderRecord.ofFinished(accountIndex, finished);
@@ -243,7 +243,7 @@ export class OrderRegistry {
 
   /** A live order by the firewall's order id (finished ones are found by clOrdId). */
   byId(orderId: number): OrderRecord | undefined {
-    return this.byOrderId.get(orderId, orderIdHash(orderId));
+    return this.live.byId(orderId);
   }
 
   /** The order with this id if the venue may still change it (pending, new, partially filled). */
@@ -254,10 +254,8 @@ export class OrderRegistry {
 
   /** Live orders of an account, optionally of one market, oldest first. */
   liveOrders(accountIndex: number, marketIndex = -1): OrderRecord[] {
-    const orders = this.accounts[accountIndex];
-    if (!orders) return [];
     const result: OrderRecord[] = [];
-    orders.live.forEach((order) => {
+    this.live.forEachOf(accountIndex, (order) => {
       if (marketIndex < 0 || order.market.index === marketIndex) result.push(order);
     });
     return result.sort(byOrderId);
@@ -266,17 +264,17 @@ export class OrderRegistry {
   /** Indices of the accounts that have at least one live order. */
   accountsWithLiveOrders(): number[] {
     const result: number[] = [];
-    this.accounts.forEach((orders, index) => {
-      if (orders.live.size > 0) result.push(index);
-    });
+    for (let index = 0; index < this.accounts.length; index++) {
+      if (this.live.sizeOf(index) > 0) result.push(index);
+    }
     return result;
   }
 
   /** Every live order of every account, oldest first (cold path: link loss, shutdown). */
   allLiveOrders(): OrderRecord[] {
     const result: OrderRecord[] = [];
-    for (const orders of this.accounts) {
-      orders?.live.forEach((order) => {
+    for (let index = 0; index < this.accounts.length; index++) {
+      this.live.forEachOf(index, (order) => {
         result.push(order);
       });
     }
@@ -289,8 +287,8 @@ export class OrderRegistry {
    */
   open(orderId: number, order: NewOrder, owner: unknown): OrderRecord {
     const record = new OrderRecord(orderId, order, owner);
-    this.ordersOf(record.accountIndex).live.set(record.clOrdId, this.hashOf(record.clOrdId), record);
-    this.byOrderId.set(record.orderId, orderIdHash(record.orderId), record);
+    this.ordersOf(record.accountIndex);
+    this.live.add(record, this.hashOf(record.clOrdId));
     this.tables.addOpenOrders(record.accountIndex, 1);
     this.tables.addOpen(
       record.accountIndex,
@@ -356,9 +354,9 @@ export class OrderRegistry {
     if (record === undefined) return undefined;
     const orders = this.ordersOf(record.accountIndex);
     if (clOrdId !== record.clOrdId) {
-      this.retireClOrdId(orders, record, false, nowMs); // the old clOrdId stays taken, naming no order
-      record.clOrdId = clOrdId;
-      orders.live.set(clOrdId, clOrdIdHash(clOrdId), record);
+      const oldHash = clOrdIdHash(record.clOrdId);
+      this.remember(orders, record.clOrdId, oldHash, null, nowMs); // stays taken, naming no order
+      this.live.rename(record, oldHash, clOrdId, clOrdIdHash(clOrdId));
     }
     this.tables.addOpen(
       record.accountIndex,
@@ -385,20 +383,24 @@ export class OrderRegistry {
     if (status !== OrderStatus.FILLED) record.leavesLots = 0;
     record.status = status;
     // Only live orders are found by id (the venue's events); finished ones by clOrdId.
-    // Keeping the id table to live orders keeps it small and in cache.
-    this.byOrderId.delete(record.orderId, orderIdHash(record.orderId));
-    this.retireClOrdId(orders, record, true, nowMs);
+    const hash = clOrdIdHash(record.clOrdId);
+    this.live.remove(record, hash);
+    this.remember(orders, record.clOrdId, hash, record, nowMs);
   }
 
   /**
-   * Moves the record's current clOrdId from the live table to the finished ones, where it
-   * stays taken for the retention window (forgetting a little of what has passed that window
-   * first), with a copy of the order if it has finished, none if it was replaced away.
+   * Keeps a clOrdId that left the live orders taken for the retention window (forgetting a
+   * little of what has passed that window first), with a copy of the order if it has
+   * finished, none if it was replaced away.
    */
-  private retireClOrdId(orders: AccountOrders, record: OrderRecord, finished: boolean, nowMs: number): void {
-    const hash = clOrdIdHash(record.clOrdId);
-    orders.live.delete(record.clOrdId, hash);
+  private remember(
+    orders: AccountOrders,
+    clOrdId: string,
+    hash: number,
+    finished: OrderRecord | null,
+    nowMs: number,
+  ): void {
     orders.finished.forgetExpired(nowMs, FORGET_PER_FINISH);
-    orders.finished.add(record.clOrdId, finished ? record : null, nowMs, hash);
+    orders.finished.add(clOrdId, finished, nowMs, hash);
   }
 }

@@ -1,11 +1,13 @@
-// An index from string keys to sequence numbers (the places of entries in a
-// queue that owns the keys), for the finished orders of an account: millions
-// of entries at a high order rate and the default ten-minute retention.
+// An index from keys to sequence numbers (the places of entries in a store
+// that owns the keys): the finished orders of an account by clOrdId (millions
+// of entries at a high order rate and the default ten-minute retention), and
+// the live orders by clOrdId and by order id.
 //
-// Why not the registry's HashTable: growing a table rehashes every entry in
-// one go, and at millions of entries that stopped the whole process for a
-// quarter of a second and more (measured: 0.5 s at 1M finished orders, 4.6 s
-// at 4M, counting the queue's re-layout that went with it). Here a resize
+// Why not a plain hash table: growing one rehashes every entry in one go, and
+// at millions of entries that stopped the whole process for a quarter of a
+// second and more (measured: 0.5 s at 1M finished orders, 4.6 s at 4M,
+// counting the queue's re-layout that went with it; 150-280 ms when the live
+// orders' tables of JS arrays first grew past a million). Here a resize
 // starts a new table and moves MIGRATE_STEP slots of the old one on each
 // later change, as Redis's dict does: no single call does more than a few
 // dozen slots of work, and a lookup meanwhile looks in both tables.
@@ -16,8 +18,6 @@
 // Open addressing, linear probing, at most half full; deletion in the current
 // table shifts the probe run back (no tombstones); the old table only ever
 // loses entries during a move, so they are marked as gone (TOMBSTONE) instead.
-
-import { staysInRun } from './hash-table.ts';
 
 const MIN_SLOTS = 16;
 /** Old slots moved per change during a resize: keeps each change short, finishes long before the new table could fill. */
@@ -38,15 +38,23 @@ class Slots {
   }
 }
 
-export class SequenceIndex {
+export class SequenceIndex<K> {
   private table = new Slots(MIN_SLOTS);
   /** The table being moved out of during a resize, else null. */
   private old: Slots | null = null;
   /** Next slot of `old` to move. */
   private cursor = 0;
 
-  /** `matches(seq, key)`: whether the entry at `seq` has that key (asked only of entries this index holds). */
-  constructor(private readonly matches: (seq: number, key: string) => boolean) {}
+  /**
+   * `matches(seq, key)`: whether the entry at `seq` has that key (asked only of entries this
+   * index holds). `shrinks`: whether to halve when below a sixteenth full; the live orders'
+   * indexes keep the size of their busiest moment instead, because an account's live orders
+   * swing between a few and thousands many times a minute, and each resize allocates.
+   */
+  constructor(
+    private readonly matches: (seq: number, key: K) => boolean,
+    private readonly shrinks = true,
+  ) {}
 
   get size(): number {
     return this.table.count + (this.old === null ? 0 : this.old.count);
@@ -58,7 +66,7 @@ export class SequenceIndex {
   }
 
   /** The sequence number recorded for `key`, or -1. */
-  get(key: string, hash: number): number {
+  get(key: K, hash: number): number {
     const slot = this.find(this.table, key, hash);
     if (slot >= 0) return this.table.seqs[slot]! - 1;
     const old = this.old;
@@ -68,7 +76,7 @@ export class SequenceIndex {
   }
 
   /** Records `seq` for `key`; returns the sequence number it replaces, or -1. */
-  set(key: string, hash: number, seq: number): number {
+  set(key: K, hash: number, seq: number): number {
     this.step();
     const table = this.table;
     const slot = this.find(table, key, hash);
@@ -108,7 +116,13 @@ export class SequenceIndex {
     return true;
   }
 
-  private find(t: Slots, key: string, hash: number): number {
+  /** Calls `fn` with each sequence number held, in no particular order; `fn` must not change the index. */
+  forEach(fn: (seq: number) => void): void {
+    eachSeq(this.table, fn);
+    if (this.old !== null) eachSeq(this.old, fn);
+  }
+
+  private find(t: Slots, key: K, hash: number): number {
     const seqs = t.seqs;
     const mask = seqs.length - 1;
     for (let i = hash & mask; ; i = (i + 1) & mask) {
@@ -143,7 +157,7 @@ export class SequenceIndex {
     const table = this.table;
     const slots = table.seqs.length;
     const grow = 2 * table.count > slots;
-    const shrink = slots > MIN_SLOTS && 16 * table.count < slots;
+    const shrink = this.shrinks && slots > MIN_SLOTS && 16 * table.count < slots;
     if (!grow && !shrink) return;
     if (this.old !== null) {
       // Cannot happen (see above); if it ever did, finishing the move first keeps every
@@ -168,6 +182,11 @@ function insert(t: Slots, hash: number, stored: number): void {
   t.count++;
 }
 
+function eachSeq(t: Slots, fn: (seq: number) => void): void {
+  const seqs = t.seqs;
+  for (let i = 0; i < seqs.length; i++) if (seqs[i]! > 0) fn(seqs[i]! - 1);
+}
+
 function slotOfSeq(t: Slots, hash: number, stored: number): number {
   const seqs = t.seqs;
   const mask = seqs.length - 1;
@@ -178,7 +197,7 @@ function slotOfSeq(t: Slots, hash: number, stored: number): number {
   }
 }
 
-/** Deletes by backward shift (as HashTable does): later entries of the run move into the hole unless they must stay. */
+/** Deletes by backward shift: later entries of the run move into the hole unless they must stay. */
 function removeSeq(t: Slots, hash: number, stored: number): boolean {
   let hole = slotOfSeq(t, hash, stored);
   if (hole < 0) return false;
@@ -194,4 +213,13 @@ function removeSeq(t: Slots, hash: number, stored: number): boolean {
   seqs[hole] = EMPTY;
   t.count--;
   return true;
+}
+
+/**
+ * Backward-shift deletion in a linear-probing table: whether the entry at slot `i`, whose
+ * home slot is `home`, must stay where it is when slot `hole` (before it in the probe run)
+ * empties: it stays if its home lies cyclically in (hole, i].
+ */
+function staysInRun(hole: number, i: number, home: number): boolean {
+  return hole <= i ? hole < home && home <= i : hole < home || home <= i;
 }

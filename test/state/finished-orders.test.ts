@@ -6,8 +6,8 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { Side } from '../../src/pipeline/request.ts';
 import { type FinishedOrder, FinishedOrders } from '../../src/state/finished-orders.ts';
-import { clOrdIdHash } from '../../src/state/hash-table.ts';
 import type { MarketState } from '../../src/state/markets.ts';
+import { clOrdIdHash } from '../../src/state/order-hashes.ts';
 import { OrderStatus } from '../../src/state/order-registry.ts';
 
 const market = { symbol: 'BTC-PERP', index: 1 } as MarketState;

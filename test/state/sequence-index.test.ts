@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { clOrdIdHash } from '../../src/state/hash-table.ts';
+import { clOrdIdHash, orderIdHash } from '../../src/state/order-hashes.ts';
 import { SequenceIndex } from '../../src/state/sequence-index.ts';
 
 type Op = { kind: 'set' | 'delete'; key: number };
@@ -17,7 +17,7 @@ const op: fc.Arbitrary<Op> = fc.record({
 /** Runs `ops` on an index and on a Map of key -> seq, checking every key after each op. */
 function agrees(hashOf: (key: string) => number, ops: Op[]): void {
   const keys = new Map<number, string>();
-  const index = new SequenceIndex((seq, key) => keys.get(seq) === key);
+  const index = new SequenceIndex<string>((seq, key) => keys.get(seq) === key);
   const model = new Map<string, number>();
   let nextSeq = 0;
   for (const o of ops) {
@@ -53,6 +53,45 @@ describe('sequence index', () => {
     );
   });
 
+  test('agrees with a Map when hashes collide near the top of the table, so probe runs wrap past slot 0', () => {
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 600 }), fc.nat(5), (ops, spread) =>
+        agrees((key) => -1 - (key.length % (spread + 2)), ops),
+      ),
+      { numRuns: 50 },
+    );
+  });
+
+  test('numbers as keys (order ids), and forEach visits each entry once, also during a resize', () => {
+    const index = new SequenceIndex<number>((seq, id) => seq * 7 === id);
+    for (let seq = 0; seq < 2100; seq++) index.set(seq * 7, orderIdHash(seq * 7), seq);
+    assert.equal(index.get(2 ** 40, orderIdHash(2 ** 40)), -1);
+    assert.equal(index.get(7 * 2099, orderIdHash(7 * 2099)), 2099);
+    const seen: number[] = [];
+    index.forEach((seq) => {
+      seen.push(seq);
+    });
+    assert.equal(index.capacity, 4096 + 8192, 'a resize is under way');
+    assert.deepEqual(
+      seen.sort((a, b) => a - b),
+      Array.from({ length: 2100 }, (_, i) => i),
+    );
+  });
+
+  test('an index that does not shrink keeps the size of its busiest moment', () => {
+    const index = new SequenceIndex<number>((seq, id) => seq === id, false);
+    for (let round = 0; round < 3; round++) {
+      for (let seq = 0; seq < 2000; seq++) index.set(seq, orderIdHash(seq), seq);
+      for (let seq = 0; seq < 2000; seq++) assert.ok(index.deleteSeq(orderIdHash(seq), seq));
+    }
+    for (let i = 0; i < 2000; i++) {
+      index.set(5000, orderIdHash(5000), 5000);
+      index.deleteSeq(orderIdHash(5000), 5000);
+    }
+    assert.equal(index.size, 0);
+    assert.equal(index.capacity, 4096);
+  });
+
   test('agrees with a Map when every key has the same hash', () => {
     fc.assert(
       fc.property(fc.array(op, { maxLength: 600 }), (ops) => agrees(() => 7, ops)),
@@ -62,7 +101,7 @@ describe('sequence index', () => {
 
   test('a resize moves the old table over later changes, and finds everything meanwhile', () => {
     const keys: string[] = [];
-    const index = new SequenceIndex((seq, key) => keys[seq] === key);
+    const index = new SequenceIndex<string>((seq, key) => keys[seq] === key);
     const add = () => {
       const seq = keys.length;
       keys.push(`order-${seq}`);
@@ -87,7 +126,7 @@ describe('sequence index', () => {
 
   test('gives memory back as entries are deleted and changes go on', () => {
     const keys: string[] = [];
-    const index = new SequenceIndex((seq, key) => keys[seq] === key);
+    const index = new SequenceIndex<string>((seq, key) => keys[seq] === key);
     for (let seq = 0; seq < 20_000; seq++) {
       keys.push(`order-${seq}`);
       index.set(keys[seq]!, clOrdIdHash(keys[seq]!), seq);
