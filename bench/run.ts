@@ -15,6 +15,7 @@ import { cryptoSuite } from './micro/crypto.bench.ts';
 import { edgePipelineSuite } from './micro/edge-pipeline.bench.ts';
 import { finishedOrdersSuite } from './micro/finished-orders.bench.ts';
 import { fixParseSuite } from './micro/fix-parse.bench.ts';
+import { liveOrdersSuite } from './micro/live-orders.bench.ts';
 import { pipelineSuite } from './micro/pipeline.bench.ts';
 import { rateLimitSuite } from './micro/ratelimit.bench.ts';
 
@@ -25,6 +26,7 @@ const suites: MicroSuite[] = [
   fixParseSuite,
   edgePipelineSuite,
   finishedOrdersSuite,
+  liveOrdersSuite,
 ];
 
 const { values } = parseArgs({
