@@ -99,6 +99,22 @@ export class LiveOrders {
     this.count--;
   }
 
+  /** Indices of the accounts that have at least one live order. */
+  accountsWithOrders(): number[] {
+    const result: number[] = [];
+    this.byClOrdId.forEach((index, accountIndex) => {
+      if (index !== undefined && index.size > 0) result.push(accountIndex);
+    });
+    return result;
+  }
+
+  /** Calls `fn` with each live order, in no particular order; `fn` must not change the store. */
+  forEach(fn: (record: OrderRecord) => void): void {
+    for (const records of this.records) {
+      for (const record of records) if (record !== undefined) fn(record);
+    }
+  }
+
   /** Calls `fn` with each live order of the account, in no particular order; `fn` must not change the store. */
   forEachOf(accountIndex: number, fn: (record: OrderRecord) => void): void {
     this.byClOrdId[accountIndex]?.forEach((place) => {

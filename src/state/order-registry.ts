@@ -149,18 +149,10 @@ function byOrderId(a: OrderRecord, b: OrderRecord): number {
   return a.orderId - b.orderId;
 }
 
-class AccountOrders {
-  /** Finished orders and replaced-away clOrdIds, by clOrdId, for the retention window. */
-  readonly finished: FinishedOrders;
-
-  constructor(retentionMs: number) {
-    this.finished = new FinishedOrders(retentionMs);
-  }
-}
-
 export class OrderRegistry {
-  private readonly accounts: AccountOrders[] = [];
   private readonly live = new LiveOrders();
+  /** Per account: finished orders and replaced-away clOrdIds, by clOrdId, for the retention window. */
+  private readonly finished: (FinishedOrders | undefined)[] = [];
   /** The last clOrdId hashed and its hash: a new order's is checked, then registered. */
   private lastClOrdId = '';
   private lastClOrdIdHash = clOrdIdHash('');
@@ -180,25 +172,23 @@ export class OrderRegistry {
     return this.lastClOrdIdHash;
   }
 
-  private ordersOf(accountIndex: number): AccountOrders {
-    let orders = this.accounts[accountIndex];
-    if (!orders) {
-      orders = new AccountOrders(this.retentionMs);
-      this.accounts[accountIndex] = orders;
+  private finishedOf(accountIndex: number): FinishedOrders {
+    let finished = this.finished[accountIndex];
+    if (finished === undefined) {
+      finished = new FinishedOrders(this.retentionMs);
+      this.finished[accountIndex] = finished;
     }
-    return orders;
+    return finished;
   }
 
   /** True when the clOrdId is live or was used by a recently finished order of the account. */
   isClOrdIdTaken(accountIndex: number, clOrdId: string, nowMs: number): boolean {
-    const orders = this.accounts[accountIndex];
-    if (!orders) return false;
     // One hash for both lookups, and for registering the order if it passes.
     const hash = this.hashOf(clOrdId);
     if (this.live.has(accountIndex, clOrdId, hash)) return true;
-    // Expired entries are forgotten when orders finish (off the order's path); one not
-    // yet forgotten is told apart by its time.
-    return orders.finished.has(clOrdId, nowMs, hash);
+    // Expired entries are forgotten when orders finish and by the sweep (off the order's
+    // path); one not yet forgotten is told apart by its time.
+    return this.finished[accountIndex]?.has(clOrdId, nowMs, hash) === true;
   }
 
   findLive(accountIndex: number, clOrdId: string): OrderRecord | undefined {
@@ -207,17 +197,15 @@ export class OrderRegistry {
 
   /** A live or recently finished order of the account. */
   find(accountIndex: number, clOrdId: string, nowMs: number): OrderRecord | undefined {
-    const orders = this.accounts[accountIndex];
-    if (!orders) return undefined;
     const live = this.live.find(accountIndex, clOrdId, clOrdIdHash(clOrdId));
     if (live) return live;
-    const finished = orders.finished.get(clOrdId, nowMs);
+    const finished = this.finished[accountIndex]?.get(clOrdId, nowMs);
     return finished && OrderRecord.ofFinished(accountIndex, finished);
   }
 
   /** Finished orders (and replaced-away clOrdIds) the account holds, expired ones not yet forgotten included. */
   finishedHeld(accountIndex: number): number {
-    return this.accounts[accountIndex]?.finished.size ?? 0;
+    return this.finished[accountIndex]?.size ?? 0;
   }
 
   /**
@@ -226,13 +214,13 @@ export class OrderRegistry {
    * call starts where this one stopped). Returns true when nothing expired is left.
    */
   forgetExpired(nowMs: number, budget = SWEEP_BUDGET): boolean {
-    const accounts = this.accounts;
+    const accounts = this.finished;
     let left = budget;
     for (let k = 0; k < accounts.length; k++) {
       const index = (this.sweepFrom + k) % accounts.length;
-      const orders = accounts[index];
-      if (!orders) continue;
-      left -= orders.finished.forgetExpired(nowMs, left);
+      const finished = accounts[index];
+      if (finished === undefined) continue;
+      left -= finished.forgetExpired(nowMs, left);
       if (left === 0) {
         this.sweepFrom = index;
         return false;
@@ -263,21 +251,15 @@ export class OrderRegistry {
 
   /** Indices of the accounts that have at least one live order. */
   accountsWithLiveOrders(): number[] {
-    const result: number[] = [];
-    for (let index = 0; index < this.accounts.length; index++) {
-      if (this.live.sizeOf(index) > 0) result.push(index);
-    }
-    return result;
+    return this.live.accountsWithOrders();
   }
 
   /** Every live order of every account, oldest first (cold path: link loss, shutdown). */
   allLiveOrders(): OrderRecord[] {
     const result: OrderRecord[] = [];
-    for (let index = 0; index < this.accounts.length; index++) {
-      this.live.forEachOf(index, (order) => {
-        result.push(order);
-      });
-    }
+    this.live.forEach((order) => {
+      result.push(order);
+    });
     return result.sort(byOrderId);
   }
 
@@ -287,7 +269,6 @@ export class OrderRegistry {
    */
   open(orderId: number, order: NewOrder, owner: unknown): OrderRecord {
     const record = new OrderRecord(orderId, order, owner);
-    this.ordersOf(record.accountIndex);
     this.live.add(record, this.hashOf(record.clOrdId));
     this.tables.addOpenOrders(record.accountIndex, 1);
     this.tables.addOpen(
@@ -352,10 +333,9 @@ export class OrderRegistry {
   ) {
     const record = this.liveById(orderId);
     if (record === undefined) return undefined;
-    const orders = this.ordersOf(record.accountIndex);
     if (clOrdId !== record.clOrdId) {
       const oldHash = clOrdIdHash(record.clOrdId);
-      this.remember(orders, record.clOrdId, oldHash, null, nowMs); // stays taken, naming no order
+      this.remember(record.accountIndex, record.clOrdId, oldHash, null, nowMs); // stays taken, naming no order
       this.live.rename(record, oldHash, clOrdId, clOrdIdHash(clOrdId));
     }
     this.tables.addOpen(
@@ -372,7 +352,6 @@ export class OrderRegistry {
   }
 
   private finish(record: OrderRecord, status: OrderStatusValue, nowMs: number): void {
-    const orders = this.ordersOf(record.accountIndex);
     this.tables.addOpen(
       record.accountIndex,
       record.market.index,
@@ -385,7 +364,7 @@ export class OrderRegistry {
     // Only live orders are found by id (the venue's events); finished ones by clOrdId.
     const hash = clOrdIdHash(record.clOrdId);
     this.live.remove(record, hash);
-    this.remember(orders, record.clOrdId, hash, record, nowMs);
+    this.remember(record.accountIndex, record.clOrdId, hash, record, nowMs);
   }
 
   /**
@@ -394,13 +373,14 @@ export class OrderRegistry {
    * finished, none if it was replaced away.
    */
   private remember(
-    orders: AccountOrders,
+    accountIndex: number,
     clOrdId: string,
     hash: number,
     finished: OrderRecord | null,
     nowMs: number,
   ): void {
-    orders.finished.forgetExpired(nowMs, FORGET_PER_FINISH);
-    orders.finished.add(clOrdId, finished, nowMs, hash);
+    const orders = this.finishedOf(accountIndex);
+    orders.forgetExpired(nowMs, FORGET_PER_FINISH);
+    orders.add(clOrdId, finished, nowMs, hash);
   }
 }

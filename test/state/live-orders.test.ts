@@ -75,6 +75,18 @@ function agrees(ops: Op[]): void {
       );
       assert.equal(live.sizeOf(account), expected.length);
     }
+    const all: number[] = [];
+    live.forEach((r) => {
+      all.push(r.orderId);
+    });
+    assert.deepEqual(
+      all.sort((a, b) => a - b),
+      [...byId.keys()].sort((a, b) => a - b),
+    );
+    assert.deepEqual(
+      live.accountsWithOrders(),
+      [...new Set([...byId.values()].map((r) => r.accountIndex))].sort(),
+    );
   };
   for (const o of ops) {
     const ids = [...byId.keys()];
