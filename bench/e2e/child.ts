@@ -2,7 +2,7 @@
 // IPC and exits as soon as the orchestrator goes away (the IPC channel closes
 // when the parent exits for any reason, SIGKILL included), so no bench process
 // outlives its run.
-import { PerformanceObserver } from 'node:perf_hooks';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import type { ChildMessage, ParentMessage, ProcessStats } from './protocol.ts';
 
 export type Handler = (message: ParentMessage) => Promise<unknown>;
@@ -27,16 +27,36 @@ export function notify(message: ChildMessage): void {
 /** GC pauses of this process: the total since start, and the longest since the last stats request. */
 let gcTotalMs = 0;
 let gcMaxMs = 0;
+let gcMaxKind = '';
 let gcObserver: PerformanceObserver | null = null;
 
 function observeGc(): void {
   gcObserver = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
       gcTotalMs += entry.duration;
-      if (entry.duration > gcMaxMs) gcMaxMs = entry.duration;
+      if (entry.duration > gcMaxMs) {
+        gcMaxMs = entry.duration;
+        gcMaxKind = gcKindName((entry as { detail?: { kind?: number } }).detail?.kind);
+      }
     }
   });
   gcObserver.observe({ entryTypes: ['gc'] });
+}
+
+/** Node's gc entry kinds (perf_hooks.constants.NODE_PERFORMANCE_GC_*). */
+function gcKindName(kind: number | undefined): string {
+  switch (kind) {
+    case constants.NODE_PERFORMANCE_GC_MINOR:
+      return 'young';
+    case constants.NODE_PERFORMANCE_GC_MAJOR:
+      return 'full';
+    case constants.NODE_PERFORMANCE_GC_INCREMENTAL:
+      return 'incremental';
+    case constants.NODE_PERFORMANCE_GC_WEAKCB:
+      return 'weak callbacks';
+    default:
+      return 'unknown';
+  }
 }
 
 export function processStats(gc: boolean): ProcessStats {
@@ -55,8 +75,10 @@ export function processStats(gc: boolean): ProcessStats {
     cpuUs: cpu.user + cpu.system,
     gcTotalMs,
     gcMaxMs,
+    gcMaxKind,
   };
   gcMaxMs = 0;
+  gcMaxKind = '';
   return stats;
 }
 

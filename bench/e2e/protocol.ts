@@ -107,6 +107,8 @@ export interface ProcessStats {
   gcTotalMs: number;
   /** The longest GC pause since the previous stats request, ms. */
   gcMaxMs: number;
+  /** Its kind: 'young' (scavenge), 'full' (mark-compact), or another of node's gc kinds. */
+  gcMaxKind: string;
 }
 
 /** Orchestrator → child. */

@@ -63,7 +63,7 @@ function rowOf(
   if (g.unexpected > 0 || g.lost > 0) notes.answers = answersText(g);
   if (g.openLoop) notes.sendLagP99Us = round(g.sendLagP99Ns / 1000, 1);
   notes.cores = `loadgen ${round(measured.load.loadgenCores)}, sut ${round(measured.sutCores)}, venue ${round(measured.venueCores)}`;
-  notes.sutGc = `${round(measured.sutGcTotalMs, 0)} ms, longest ${round(measured.sutGcMaxMs, 1)} ms`;
+  notes.sutGc = `${round(measured.sutGcTotalMs, 0)} ms, longest ${round(measured.sutGcMaxMs, 1)} ms (${measured.sutGcMaxKind})`;
   notes.loadgenGcLongestMs = round(measured.load.loadgenGcMaxMs, 1);
   return {
     name,

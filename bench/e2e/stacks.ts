@@ -69,6 +69,7 @@ export interface Measured {
   /** GC pauses of the system under test over the measurement (and drain), ms. */
   sutGcTotalMs: number;
   sutGcMaxMs: number;
+  sutGcMaxKind: string;
 }
 
 /** Runs one LoadSpec on the load generator and samples the stack's CPU over its measurement window. */
@@ -91,6 +92,7 @@ export async function measure(loadgen: Child, stack: Stack, spec: LoadSpec): Pro
       venueCores: (venueEnd.cpuUs - venueStart.cpuUs) / wallUs,
       sutGcTotalMs: sutEnd.gcTotalMs - sutStart.gcTotalMs,
       sutGcMaxMs: sutEnd.gcMaxMs,
+      sutGcMaxKind: sutEnd.gcMaxKind,
     };
   } finally {
     off();
