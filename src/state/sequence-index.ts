@@ -6,7 +6,7 @@
 // Why not a plain hash table: growing one rehashes every entry in one go, and
 // at millions of entries that stopped the whole process for a quarter of a
 // second and more (measured: 0.5 s at 1M finished orders, 4.6 s at 4M,
-// counting the queue's re-layout that went with it; 150-280 ms when the live
+// counting the queue's re-layout that went with it; about 0.7 s when the live
 // orders' tables of JS arrays first grew past a million). Here a resize
 // starts a new table and moves MIGRATE_STEP slots of the old one on each
 // later change, as Redis's dict does: no single call does more than a few
