@@ -13,7 +13,7 @@ import { Side } from '../../src/pipeline/request.ts';
 import { type FinishedOrder, FinishedOrders } from '../../src/state/finished-orders.ts';
 import type { MarketState } from '../../src/state/markets.ts';
 import { OrderStatus } from '../../src/state/order-registry.ts';
-import { eachOpHistogram, eachOpResult } from '../lib/each-op.ts';
+import { eachOpWhileGrowing } from '../lib/each-op.ts';
 import type { MicroOptions } from '../lib/micro.ts';
 import type { BenchResult } from '../lib/report.ts';
 import type { MicroSuite } from '../lib/suite.ts';
@@ -22,13 +22,9 @@ const ENTRIES = 2_000_000;
 
 const market = { symbol: 'BTC-PERP', index: 1 } as MarketState;
 
-function measureAdds(
-  name: string,
-  add: (id: string, order: FinishedOrder, nowMs: number) => void,
-): BenchResult {
-  // An order is made just before it finishes and dropped after (untimed), as in the
-  // registry: what stays is what the structure keeps of it.
-  const makeOrder = (i: number): FinishedOrder => ({
+/** An order as it finishes: made just before its add and dropped after (untimed), as in the registry. */
+function finishedOrder(i: number): FinishedOrder {
+  return {
     orderId: i,
     clOrdId: `mm1-${i}`,
     market,
@@ -41,36 +37,21 @@ function measureAdds(
     status: OrderStatus.CANCELED,
     filledLots: 0,
     filledValue: 0,
-  });
-  const h = eachOpHistogram();
-  let maxNs = 0;
-  let totalNs = 0;
-  for (let i = 0; i < ENTRIES; i++) {
-    const order = makeOrder(i);
-    const start = performance.now();
-    add(order.clOrdId, order, i / 10);
-    const ns = (performance.now() - start) * 1e6;
-    h.recordValue(Math.max(1, Math.round(ns)));
-    totalNs += ns;
-    if (ns > maxNs) maxNs = ns;
-  }
-  const memory = process.memoryUsage();
-  return eachOpResult(name, h, totalNs, {
-    maxMs: Math.round(maxNs / 1e4) / 100,
-    heapMB: Math.round(memory.heapUsed / 1e6),
-    arrayBuffersMB: Math.round(memory.arrayBuffers / 1e6),
-    timing: 'each add timed alone, empty to 2M',
-  });
+  };
 }
 
 function ours(_options: MicroOptions): BenchResult {
   const finished = new FinishedOrders(10 * 60 * 1000);
-  return measureAdds('finished.add@2M', (id, order, nowMs) => finished.add(id, order, nowMs));
+  return eachOpWhileGrowing('finished.add@2M', ENTRIES, finishedOrder, (order, i) =>
+    finished.add(order.clOrdId, order, i / 10),
+  );
 }
 
 function map(_options: MicroOptions): BenchResult {
   const finished = new Map<string, FinishedOrder>();
-  return measureAdds('finished.add@2M.map', (id, order) => void finished.set(id, order));
+  return eachOpWhileGrowing('finished.add@2M.map', ENTRIES, finishedOrder, (order) => {
+    finished.set(order.clOrdId, order);
+  });
 }
 
 export const finishedOrdersSuite: MicroSuite = {

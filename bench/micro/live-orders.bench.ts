@@ -13,7 +13,7 @@ import { LiveOrders } from '../../src/state/live-orders.ts';
 import type { MarketState } from '../../src/state/markets.ts';
 import { clOrdIdHash } from '../../src/state/order-hashes.ts';
 import { OrderRecord } from '../../src/state/order-registry.ts';
-import { eachOpHistogram, eachOpResult } from '../lib/each-op.ts';
+import { eachOpWhileGrowing } from '../lib/each-op.ts';
 import type { MicroOptions } from '../lib/micro.ts';
 import type { BenchResult } from '../lib/report.ts';
 import type { MicroSuite } from '../lib/suite.ts';
@@ -22,50 +22,37 @@ const ENTRIES = 1_000_000;
 
 const market = { symbol: 'BTC-PERP', index: 1 } as MarketState;
 
-function measureAdds(name: string, add: (record: OrderRecord) => void): BenchResult {
-  const h = eachOpHistogram();
-  let maxNs = 0;
-  let totalNs = 0;
-  for (let i = 1; i <= ENTRIES; i++) {
-    const record = new OrderRecord(
-      i,
-      {
-        clOrdId: `mm1-${i}`,
-        account: { index: 1 },
-        market,
-        side: Side.BUY,
-        type: 1,
-        tif: 1,
-        postOnly: false,
-        priceTicks: 130_000,
-        qtyLots: 3,
-        refSeqNum: 0,
-      },
-      null,
-    );
-    const start = performance.now();
-    add(record);
-    const ns = (performance.now() - start) * 1e6;
-    h.recordValue(Math.max(1, Math.round(ns)));
-    totalNs += ns;
-    if (ns > maxNs) maxNs = ns;
-  }
-  return eachOpResult(name, h, totalNs, {
-    maxMs: Math.round(maxNs / 1e4) / 100,
-    heapMB: Math.round(process.memoryUsage().heapUsed / 1e6),
-    timing: 'each add timed alone, empty to 1M',
-  });
+/** A new order's record, made just before its add (untimed); both structures keep it. */
+function liveRecord(i: number): OrderRecord {
+  return new OrderRecord(
+    i + 1,
+    {
+      clOrdId: `mm1-${i + 1}`,
+      account: { index: 1 },
+      market,
+      side: Side.BUY,
+      type: 1,
+      tif: 1,
+      postOnly: false,
+      priceTicks: 130_000,
+      qtyLots: 3,
+      refSeqNum: 0,
+    },
+    null,
+  );
 }
 
 function ours(_options: MicroOptions): BenchResult {
   const live = new LiveOrders();
-  return measureAdds('live.add@1M', (record) => live.add(record, clOrdIdHash(record.clOrdId)));
+  return eachOpWhileGrowing('live.add@1M', ENTRIES, liveRecord, (record) =>
+    live.add(record, clOrdIdHash(record.clOrdId)),
+  );
 }
 
 function maps(_options: MicroOptions): BenchResult {
   const byId = new Map<number, OrderRecord>();
   const byClOrdId = new Map<string, OrderRecord>();
-  return measureAdds('live.add@1M.map', (record) => {
+  return eachOpWhileGrowing('live.add@1M.map', ENTRIES, liveRecord, (record) => {
     byId.set(record.orderId, record);
     byClOrdId.set(record.clOrdId, record);
   });

@@ -4,31 +4,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { Side } from '../../src/pipeline/request.ts';
 import { LiveOrders } from '../../src/state/live-orders.ts';
-import type { MarketState } from '../../src/state/markets.ts';
 import { clOrdIdHash } from '../../src/state/order-hashes.ts';
 import { OrderRecord } from '../../src/state/order-registry.ts';
-
-const market = { symbol: 'BTC-PERP', index: 0 } as MarketState;
+import { newOrder } from '../helpers/new-order.ts';
 
 function record(orderId: number, clOrdId: string, account: number): OrderRecord {
-  return new OrderRecord(
-    orderId,
-    {
-      clOrdId,
-      account: { index: account },
-      market,
-      side: Side.BUY,
-      type: 1,
-      tif: 1,
-      postOnly: false,
-      priceTicks: 10,
-      qtyLots: 5,
-      refSeqNum: 0,
-    },
-    null,
-  );
+  return new OrderRecord(orderId, newOrder(clOrdId, account), null);
 }
 
 type Op =

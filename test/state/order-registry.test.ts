@@ -3,33 +3,9 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { Side } from '../../src/pipeline/request.ts';
-import type { MarketState } from '../../src/state/markets.ts';
-import {
-  type NewOrder,
-  type OrderRecord,
-  OrderRegistry,
-  OrderStatus,
-} from '../../src/state/order-registry.ts';
+import { type OrderRecord, OrderRegistry, OrderStatus } from '../../src/state/order-registry.ts';
 import { SharedTables } from '../../src/state/shared-tables.ts';
-
-const market = { symbol: 'BTC-PERP', index: 1 } as MarketState;
-
-/** A limit order of `account` for the registry: buy 5 lots at 10 ticks unless `fields` say otherwise. */
-function newOrder(clOrdId: string, account: number, fields: Partial<NewOrder> = {}): NewOrder {
-  return {
-    clOrdId,
-    account: { index: account },
-    market,
-    side: Side.BUY,
-    type: 1,
-    tif: 1,
-    postOnly: false,
-    priceTicks: 10,
-    qtyLots: 5,
-    refSeqNum: 0,
-    ...fields,
-  };
-}
+import { testMarket as market, newOrder } from '../helpers/new-order.ts';
 
 type Event =
   | { kind: 'open'; side: 1 | 2; qty: number }
