@@ -88,9 +88,10 @@ export class OrderRouter implements VenueLinkHandler, OrderCanceller {
   submitReplace(req: OrderRequest, owner: OrderOwner | null): Verdict {
     const order = req.target!;
     const pending = pendingOf(owner, req.clOrdId, order, req.priceTicks, req.qtyLots, '', req.refSeqNum);
-    return this.link?.sendReplace(order.orderId, req.priceTicks, req.qtyLots, pending)
-      ? PASS
-      : RejectCode.VENUE_UNAVAILABLE;
+    if (!this.link?.sendReplace(order.orderId, req.priceTicks, req.qtyLots, pending))
+      return RejectCode.VENUE_UNAVAILABLE;
+    if (renames(pending)) this.deps.orders.startReplace(order.accountIndex, pending.clOrdId);
+    return PASS;
   }
 
   /** Cancels every live order of the request's account (of req.symbol's market when set). */
@@ -133,6 +134,8 @@ export class OrderRouter implements VenueLinkHandler, OrderCanceller {
       return;
     }
     const pending = request.context as PendingRequest;
+    // Whatever the answer, the replace's new clOrdId is no longer merely in flight.
+    if (request.kind === RequestKind.REPLACE) this.endReplace(pending);
     switch (event.kind) {
       case 'canceled': {
         const record = orders.onCanceled(event.orderId, now);
@@ -223,6 +226,7 @@ export class OrderRouter implements VenueLinkHandler, OrderCanceller {
         ownerOf(record)?.rejected(record, RejectCode.VENUE_UNAVAILABLE, text);
       } else {
         const pending = request.context as PendingRequest;
+        if (request.kind === RequestKind.REPLACE) this.endReplace(pending);
         if (request.kind === RequestKind.MASS_CANCEL) {
           pending.owner?.massCancelRejected(pending, RejectCode.VENUE_UNAVAILABLE, text);
         } else {
@@ -238,6 +242,15 @@ export class OrderRouter implements VenueLinkHandler, OrderCanceller {
   }
 
   onLinkUp(): void {}
+
+  private endReplace(pending: PendingRequest): void {
+    if (renames(pending)) this.deps.orders.endReplace(pending.order!.accountIndex, pending.clOrdId);
+  }
+}
+
+/** Whether a replace gives its order a new clOrdId (a replace may keep the one it has). */
+function renames(pending: PendingRequest): boolean {
+  return pending.order !== null && pending.clOrdId !== pending.origClOrdId;
 }
 
 function ownerOf(record: OrderRecord): OrderOwner | null {

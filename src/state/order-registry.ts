@@ -153,6 +153,10 @@ export class OrderRegistry {
   private readonly live = new LiveOrders();
   /** Per account: finished orders and replaced-away clOrdIds, by clOrdId, for the retention window. */
   private readonly finished: (FinishedOrders | undefined)[] = [];
+  /** Per account: the new clOrdIds of replaces the venue has not answered yet. */
+  private readonly replacing: (Set<string> | undefined)[] = [];
+  /** How many clOrdIds `replacing` holds in all: none, nearly always, and then the check skips it. */
+  private replacingCount = 0;
   /** The last clOrdId hashed and its hash: a new order's is checked, then registered. */
   private lastClOrdId = '';
   private lastClOrdIdHash = clOrdIdHash('');
@@ -186,9 +190,32 @@ export class OrderRegistry {
     // One hash for both lookups, and for registering the order if it passes.
     const hash = this.hashOf(clOrdId);
     if (this.live.has(accountIndex, clOrdId, hash)) return true;
+    if (this.replacingCount > 0 && this.replacing[accountIndex]?.has(clOrdId) === true) return true;
     // Expired entries are forgotten when orders finish and by the sweep (off the order's
     // path); one not yet forgotten is told apart by its time.
     return this.finished[accountIndex]?.has(clOrdId, nowMs, hash) === true;
+  }
+
+  /**
+   * A replace is on its way to the venue under a new clOrdId: until the venue answers, the
+   * clOrdId is taken, so that no new order or other replace can claim it meanwhile (once
+   * replaced, the order holds it; refused, it is free again: see endReplace).
+   */
+  startReplace(accountIndex: number, clOrdId: string): void {
+    let held = this.replacing[accountIndex];
+    if (held === undefined) {
+      held = new Set();
+      this.replacing[accountIndex] = held;
+    }
+    if (!held.has(clOrdId)) {
+      held.add(clOrdId);
+      this.replacingCount++;
+    }
+  }
+
+  /** The venue answered the replace under `clOrdId` (or never will: the link is down). */
+  endReplace(accountIndex: number, clOrdId: string): void {
+    if (this.replacing[accountIndex]?.delete(clOrdId) === true) this.replacingCount--;
   }
 
   findLive(accountIndex: number, clOrdId: string): OrderRecord | undefined {

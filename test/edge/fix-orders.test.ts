@@ -13,8 +13,10 @@ import {
   addEd25519Key,
   Clients,
   clOrdId,
+  encode,
   type FieldList,
   type Fixture,
+  header,
   startFixture,
   until,
 } from './support/fix-harness.ts';
@@ -757,6 +759,100 @@ describe('FIX orders', () => {
       assert.equal(canceled.origClOrdId, third);
     });
 
+    it("a replace's new ClOrdID is taken while the replace is in flight: a new order or another replace using it is refused", async () => {
+      const client = await clients.connect(fx, 'MM1-fix');
+      const a = await place(client, { qty: '0.1', price: '64000' });
+      const b = await place(client, { qty: '0.1', price: '64000' });
+      const next = clOrdId('r');
+      const sender = client.senderCompId;
+      const replaceFields = (id: string, orig: string): FieldList => [
+        [Tag.ClOrdID, id],
+        [Tag.OrigClOrdID, orig],
+        [Tag.Symbol, 'BTC-PERP'],
+        [Tag.Side, '1'],
+        [Tag.OrderQty, '0.2'],
+        [Tag.OrdType, '2'],
+        [Tag.Price, '64100'],
+        [Tag.TransactTime, formatUtcTimestamp(Date.now())],
+      ];
+      // One frame: all three are handled before the venue can answer the first.
+      const grab = clOrdId('r');
+      client.sendRaw(
+        Buffer.concat([
+          encode('G', [...header(sender, client.reserveSeqNum()), ...replaceFields(next, a.clOrdId)]),
+          encode('D', [
+            ...header(sender, client.reserveSeqNum()),
+            ...newOrderFields({ [Tag.ClOrdID]: next }),
+          ]),
+          encode('G', [...header(sender, client.reserveSeqNum()), ...replaceFields(next, b.clOrdId)]),
+          encode('D', [
+            ...header(sender, client.reserveSeqNum()),
+            ...newOrderFields({ [Tag.ClOrdID]: grab }),
+          ]),
+        ]),
+      );
+      const reports: ExecutionReport[] = [];
+      const replaced = await client.waitFor('executionReport', (r) => {
+        if (r.clOrdId === next) reports.push(r);
+        return r.clOrdId === next && r.execType === '5';
+      });
+      assert.equal(replaced.origClOrdId, a.clOrdId);
+      assert.equal(replaced.orderId, a.orderId);
+      const refusedOrder = reports.find((r) => r.execType === '8');
+      assert.ok(refusedOrder, 'the new order that reused the ClOrdID is refused');
+      assertRejected(refusedOrder, 'DUPLICATE_CLORDID', 6);
+      const refusedReplace = await client.waitFor('orderCancelReject', (r) => r.clOrdId === next);
+      assert.equal(refusedReplace.origClOrdId, b.clOrdId);
+      assert.match(refusedReplace.text ?? '', /^DUPLICATE_CLORDID: /);
+      // The order placed after them, under a fresh ClOrdID, goes through.
+      assert.equal((await client.waitFor('executionReport', (r) => r.clOrdId === grab)).execType, '0');
+      // The ClOrdID names exactly one order, the replaced one; B keeps its own.
+      const view = (await fx.rest('MM1-rest').getOrder(next)).body as { orderId: string; qty: string };
+      assert.equal(view.orderId, a.orderId);
+      assert.equal(view.qty, '0.2');
+      const cancelB = clOrdId('c');
+      client.cancel({ clOrdId: cancelB, origClOrdId: b.clOrdId, symbol: 'BTC-PERP', side: 'buy' });
+      assert.equal((await client.waitFor('executionReport', (r) => r.clOrdId === cancelB)).execType, '4');
+    });
+
+    it('a replace the venue refuses leaves its new ClOrdID free again', async () => {
+      // A post-only bid that the replace would move onto a resting ask: the venue refuses it.
+      const ask = await fx.rest('MM2-rest').placeOrder({
+        clOrdId: clOrdId('ask'),
+        symbol: 'BTC-PERP',
+        side: 'sell',
+        type: 'limit',
+        qty: '0.01',
+        price: '65000',
+      });
+      assert.equal(ask.status, 201);
+      const client = await clients.connect(fx, 'MM1-fix');
+      const bidId = clOrdId('bid');
+      client.newOrder({
+        clOrdId: bidId,
+        symbol: 'BTC-PERP',
+        side: 'buy',
+        type: 'limit',
+        qty: '0.01',
+        price: '64000',
+        postOnly: true,
+      });
+      assert.equal((await client.waitFor('executionReport', (r) => r.clOrdId === bidId)).execType, '0');
+      const next = clOrdId('r');
+      client.replace({
+        clOrdId: next,
+        origClOrdId: bidId,
+        symbol: 'BTC-PERP',
+        side: 'buy',
+        qty: '0.01',
+        price: '65000',
+      });
+      const refused = await client.waitFor('orderCancelReject', (r) => r.clOrdId === next);
+      assert.match(refused.text ?? '', /POST_ONLY_WOULD_CROSS/);
+      // Nothing holds the new ClOrdID: a new order may use it.
+      assert.equal((await place(client, { price: '64000' }, next)).execType, '0');
+    });
+
     it('mass cancel by symbol (530=1) and of everything (530=7): OrderMassCancelReport', async () => {
       const client = await clients.connect(fx, 'MM1-fix');
       const btc = [await place(client, { price: '64000' }), await place(client, { price: '64000' })];
@@ -901,8 +997,9 @@ describe('FIX orders when the venue is away', () => {
       const cancelTimeout = await client.waitFor('businessReject');
       assert.deepEqual([cancelTimeout.refSeqNum, cancelTimeout.refMsgType], [cancelSeq, 'F']);
       assert.match(cancelTimeout.text ?? '', /^VENUE_TIMEOUT: /);
+      const replaceId = clOrdId('r');
       const replaceSeq = client.replace({
-        clOrdId: clOrdId('r'),
+        clOrdId: replaceId,
         origClOrdId: id,
         symbol: 'BTC-PERP',
         side: 'buy',
@@ -911,9 +1008,18 @@ describe('FIX orders when the venue is away', () => {
       });
       const replaceTimeout = await client.waitFor('businessReject');
       assert.deepEqual([replaceTimeout.refSeqNum, replaceTimeout.refMsgType], [replaceSeq, 'G']);
+      // Unanswered, the replace's new ClOrdID stays taken.
+      assertRejected(await place(client, { price: '64000' }, replaceId), 'DUPLICATE_CLORDID', 6);
       const massSeq = client.massCancel({ clOrdId: clOrdId('mc') });
       const massTimeout = await client.waitFor('businessReject');
       assert.deepEqual([massTimeout.refSeqNum, massTimeout.refMsgType], [massSeq, 'q']);
+      // The link goes down: the replace is refused, and its ClOrdID is free again (a new order
+      // under it now meets the down link, not a duplicate).
+      await silent.close();
+      await until(() => !fx.firewall.link.isUp, 5000, 'the venue link to drop');
+      const replaceRefused = await client.waitFor('orderCancelReject', (r) => r.clOrdId === replaceId);
+      assert.match(replaceRefused.text ?? '', /^VENUE_UNAVAILABLE: /);
+      assertRejected(await place(client, { price: '64000' }, replaceId), 'VENUE_UNAVAILABLE');
     } finally {
       await clients.closeAll();
       await fx.stop();

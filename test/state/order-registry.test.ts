@@ -173,4 +173,17 @@ describe('order registry', () => {
     assert.equal(tables.openOrderCount(0), 0);
     assert.equal(tables.openBuyLots(0, 1), 0);
   });
+
+  test('a replace in flight holds its new clOrdId, for its account only, until it ends', () => {
+    const registry = new OrderRegistry(SharedTables.create({ accounts: 2, markets: 2, keys: 1 }));
+    registry.startReplace(0, 'next');
+    registry.startReplace(0, 'next'); // the same twice holds it once
+    assert.equal(registry.isClOrdIdTaken(0, 'next', 0), true);
+    assert.equal(registry.isClOrdIdTaken(1, 'next', 0), false);
+    registry.endReplace(0, 'next');
+    assert.equal(registry.isClOrdIdTaken(0, 'next', 0), false);
+    registry.endReplace(0, 'next'); // ending it again changes nothing...
+    registry.startReplace(1, 'other');
+    assert.equal(registry.isClOrdIdTaken(1, 'other', 0), true, '...not even the count of held ones');
+  });
 });
