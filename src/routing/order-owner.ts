@@ -20,6 +20,8 @@ export interface PendingRequest {
   readonly symbol: string;
   /** The inbound FIX MsgSeqNum of the request (0 over REST or from the firewall itself). */
   readonly refSeqNum: number;
+  /** Replace only: the quantity it adds, counted as open until the venue answers. */
+  heldLots: number;
 }
 
 export interface OrderOwner {

@@ -90,7 +90,7 @@ export class OrderRouter implements VenueLinkHandler, OrderCanceller {
     const pending = pendingOf(owner, req.clOrdId, order, req.priceTicks, req.qtyLots, '', req.refSeqNum);
     if (!this.link?.sendReplace(order.orderId, req.priceTicks, req.qtyLots, pending))
       return RejectCode.VENUE_UNAVAILABLE;
-    if (renames(pending)) this.deps.orders.startReplace(order.accountIndex, pending.clOrdId);
+    pending.heldLots = this.deps.orders.startReplace(order, pending.clOrdId, req.qtyLots);
     return PASS;
   }
 
@@ -244,13 +244,8 @@ export class OrderRouter implements VenueLinkHandler, OrderCanceller {
   onLinkUp(): void {}
 
   private endReplace(pending: PendingRequest): void {
-    if (renames(pending)) this.deps.orders.endReplace(pending.order!.accountIndex, pending.clOrdId);
+    this.deps.orders.endReplace(pending.order!, pending.clOrdId, pending.heldLots);
   }
-}
-
-/** Whether a replace gives its order a new clOrdId (a replace may keep the one it has). */
-function renames(pending: PendingRequest): boolean {
-  return pending.order !== null && pending.clOrdId !== pending.origClOrdId;
 }
 
 function ownerOf(record: OrderRecord): OrderOwner | null {
@@ -266,5 +261,15 @@ function pendingOf(
   symbol: string,
   refSeqNum: number,
 ): PendingRequest {
-  return { owner, clOrdId, order, origClOrdId: order?.clOrdId ?? '', priceTicks, qtyLots, symbol, refSeqNum };
+  return {
+    owner,
+    clOrdId,
+    order,
+    origClOrdId: order?.clOrdId ?? '',
+    priceTicks,
+    qtyLots,
+    symbol,
+    refSeqNum,
+    heldLots: 0,
+  };
 }

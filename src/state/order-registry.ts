@@ -5,7 +5,8 @@
 //
 // An order counts as open from the moment it is forwarded (before the
 // venue's ack): the checks must see orders in flight, or a burst could slip
-// past a limit. Finished orders stay readable (and their clOrdIds stay taken)
+// past a limit. A replace in flight likewise holds its new clOrdId and the
+// quantity it adds until the venue answers (startReplace, endReplace). Finished orders stay readable (and their clOrdIds stay taken)
 // for `retentionMs`.
 import { Side, type SideValue } from '../pipeline/request.ts';
 import { formatUnits } from './decimal.ts';
@@ -197,25 +198,38 @@ export class OrderRegistry {
   }
 
   /**
-   * A replace is on its way to the venue under a new clOrdId: until the venue answers, the
-   * clOrdId is taken, so that no new order or other replace can claim it meanwhile (once
-   * replaced, the order holds it; refused, it is free again: see endReplace).
+   * A replace of `order` to `qtyLots` under `clOrdId` is on its way to the venue. Until the
+   * venue answers, the firewall counts it as if it will be applied, as it counts new orders in
+   * flight: its new clOrdId is taken (no new order or other replace can claim it meanwhile),
+   * and the quantity it adds counts as open (the risk checks of later orders see it). Returns
+   * the lots it holds open, for endReplace.
    */
-  startReplace(accountIndex: number, clOrdId: string): void {
-    let held = this.replacing[accountIndex];
-    if (held === undefined) {
-      held = new Set();
-      this.replacing[accountIndex] = held;
+  startReplace(order: OrderRecord, clOrdId: string, qtyLots: number): number {
+    if (clOrdId !== order.clOrdId) {
+      let held = this.replacing[order.accountIndex];
+      if (held === undefined) {
+        held = new Set();
+        this.replacing[order.accountIndex] = held;
+      }
+      if (!held.has(clOrdId)) {
+        held.add(clOrdId);
+        this.replacingCount++;
+      }
     }
-    if (!held.has(clOrdId)) {
-      held.add(clOrdId);
-      this.replacingCount++;
-    }
+    const heldLots = Math.max(0, qtyLots - order.filledLots - order.leavesLots);
+    if (heldLots > 0)
+      this.tables.addOpen(order.accountIndex, order.market.index, order.side === Side.BUY, heldLots);
+    return heldLots;
   }
 
-  /** The venue answered the replace under `clOrdId` (or never will: the link is down). */
-  endReplace(accountIndex: number, clOrdId: string): void {
-    if (this.replacing[accountIndex]?.delete(clOrdId) === true) this.replacingCount--;
+  /**
+   * The venue answered the replace that startReplace counted (or never will: the link is
+   * down). What it held is let go; a replace that was applied counts through onReplaced.
+   */
+  endReplace(order: OrderRecord, clOrdId: string, heldLots: number): void {
+    if (this.replacing[order.accountIndex]?.delete(clOrdId) === true) this.replacingCount--;
+    if (heldLots > 0)
+      this.tables.addOpen(order.accountIndex, order.market.index, order.side === Side.BUY, -heldLots);
   }
 
   findLive(accountIndex: number, clOrdId: string): OrderRecord | undefined {

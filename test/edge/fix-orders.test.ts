@@ -122,6 +122,8 @@ describe('FIX orders', () => {
         keys.mm5 = addEd25519Key(config, 'mm5-fix', 'MM5');
         addAccount(config, 'MM6', {}, { kyc: 'pending' });
         keys.mm6 = addEd25519Key(config, 'mm6-fix', 'MM6');
+        addAccount(config, 'MM7', { maxPosition: { 'BTC-PERP': '1' } });
+        keys.mm7 = addEd25519Key(config, 'mm7-fix', 'MM7');
         keys.noTrade = addEd25519Key(config, 'mm1-notrade', 'MM1', { permissions: ['cancel', 'read'] });
         keys.noCancel = addEd25519Key(config, 'mm1-nocancel', 'MM1', { permissions: ['trade', 'read'] });
         keys.ethOnly = addEd25519Key(config, 'mm1-eth', 'MM1', { markets: ['ETH-PERP'] });
@@ -815,7 +817,40 @@ describe('FIX orders', () => {
       assert.equal((await client.waitFor('executionReport', (r) => r.clOrdId === cancelB)).execType, '4');
     });
 
-    it('a replace the venue refuses leaves its new ClOrdID free again', async () => {
+    it('a replace in flight counts what it adds as open: two replaces that each fit, but not together, cannot both pass', async () => {
+      // MM7 may hold at most 1 BTC-PERP either way. Two bids of 0.1 rest; then, in one frame
+      // (so neither replace is answered before the next is checked), each goes to 0.6.
+      const client = await clients.connect(fx, keys.mm7!);
+      const first = await place(client, { qty: '0.1', price: '64000' });
+      const second = await place(client, { qty: '0.1', price: '64000' });
+      const sender = client.senderCompId;
+      const replaceTo = (id: string, orig: string, qty: string): Buffer =>
+        encode('G', [
+          ...header(sender, client.reserveSeqNum()),
+          [Tag.ClOrdID, id],
+          [Tag.OrigClOrdID, orig],
+          [Tag.Symbol, 'BTC-PERP'],
+          [Tag.Side, '1'],
+          [Tag.OrderQty, qty],
+          [Tag.OrdType, '2'],
+          [Tag.Price, '64000'],
+          [Tag.TransactTime, formatUtcTimestamp(Date.now())],
+        ]);
+      const a = clOrdId('r');
+      const b = clOrdId('r');
+      client.sendRaw(
+        Buffer.concat([replaceTo(a, first.clOrdId, '0.6'), replaceTo(b, second.clOrdId, '0.6')]),
+      );
+      assert.equal((await client.waitFor('executionReport', (r) => r.clOrdId === a)).execType, '5');
+      const refused = await client.waitFor('orderCancelReject', (r) => r.clOrdId === b);
+      assert.equal(refused.origClOrdId, second.clOrdId);
+      assert.match(refused.text ?? '', /^MAX_POSITION: .*position would be 1\.2; the limit is \+\/-1/);
+      // Now 0.7 is open: 0.3 more fits, 0.4 does not.
+      assertRejected(await place(client, { qty: '0.4', price: '64000' }), 'MAX_POSITION', 3);
+      assert.equal((await place(client, { qty: '0.3', price: '64000' })).execType, '0');
+    });
+
+    it('a replace the venue refuses lets go of what it held: its new ClOrdID and the quantity it added', async () => {
       // A post-only bid that the replace would move onto a resting ask: the venue refuses it.
       const ask = await fx.rest('MM2-rest').placeOrder({
         clOrdId: clOrdId('ask'),
@@ -826,14 +861,16 @@ describe('FIX orders', () => {
         price: '65000',
       });
       assert.equal(ask.status, 201);
-      const client = await clients.connect(fx, 'MM1-fix');
+      const client = await clients.connect(fx, keys.mm7!);
+      client.massCancel({ clOrdId: clOrdId('mc') }); // what the test before left open
+      await client.waitFor('massCancelReport');
       const bidId = clOrdId('bid');
       client.newOrder({
         clOrdId: bidId,
         symbol: 'BTC-PERP',
         side: 'buy',
         type: 'limit',
-        qty: '0.01',
+        qty: '0.1',
         price: '64000',
         postOnly: true,
       });
@@ -844,13 +881,14 @@ describe('FIX orders', () => {
         origClOrdId: bidId,
         symbol: 'BTC-PERP',
         side: 'buy',
-        qty: '0.01',
+        qty: '0.9',
         price: '65000',
       });
       const refused = await client.waitFor('orderCancelReject', (r) => r.clOrdId === next);
       assert.match(refused.text ?? '', /POST_ONLY_WOULD_CROSS/);
-      // Nothing holds the new ClOrdID: a new order may use it.
-      assert.equal((await place(client, { price: '64000' }, next)).execType, '0');
+      // Nothing holds the new ClOrdID, nor the 0.8 the replace would have added: 0.1 is open,
+      // so an order of 0.9 under that ClOrdID fits.
+      assert.equal((await place(client, { qty: '0.9', price: '64000' }, next)).execType, '0');
     });
 
     it('mass cancel by symbol (530=1) and of everything (530=7): OrderMassCancelReport', async () => {

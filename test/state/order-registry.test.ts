@@ -174,16 +174,25 @@ describe('order registry', () => {
     assert.equal(tables.openBuyLots(0, 1), 0);
   });
 
-  test('a replace in flight holds its new clOrdId, for its account only, until it ends', () => {
-    const registry = new OrderRegistry(SharedTables.create({ accounts: 2, markets: 2, keys: 1 }));
-    registry.startReplace(0, 'next');
-    registry.startReplace(0, 'next'); // the same twice holds it once
+  test('a replace in flight holds its new clOrdId (in its account) and the quantity it adds, until it ends', () => {
+    const tables = SharedTables.create({ accounts: 2, markets: 2, keys: 1 });
+    const registry = new OrderRegistry(tables);
+    const order = registry.open(1, newOrder('a', 0), null); // buys 5 lots
+    const other = registry.open(2, newOrder('b', 1), null);
+    assert.equal(registry.startReplace(order, 'next', 8), 3);
     assert.equal(registry.isClOrdIdTaken(0, 'next', 0), true);
     assert.equal(registry.isClOrdIdTaken(1, 'next', 0), false);
-    registry.endReplace(0, 'next');
+    assert.equal(tables.openBuyLots(0, 1), 8, 'the 3 lots it adds count as open');
+    registry.endReplace(order, 'next', 3);
     assert.equal(registry.isClOrdIdTaken(0, 'next', 0), false);
-    registry.endReplace(0, 'next'); // ending it again changes nothing...
-    registry.startReplace(1, 'other');
-    assert.equal(registry.isClOrdIdTaken(1, 'other', 0), true, '...not even the count of held ones');
+    assert.equal(tables.openBuyLots(0, 1), 5);
+    // A smaller quantity holds nothing: until the venue applies it, the old one may still fill.
+    assert.equal(registry.startReplace(order, 'a', 2), 0);
+    assert.equal(tables.openBuyLots(0, 1), 5);
+    registry.endReplace(order, 'a', 0);
+    assert.equal(registry.isClOrdIdTaken(0, 'a', 0), true, "the order's own clOrdId stays taken");
+    registry.endReplace(order, 'next', 0); // ending one again changes nothing...
+    registry.startReplace(other, 'other', 5);
+    assert.equal(registry.isClOrdIdTaken(1, 'other', 0), true, '...not even the count of held clOrdIds');
   });
 });
