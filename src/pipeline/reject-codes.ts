@@ -102,7 +102,10 @@ const table: readonly RejectCodeInfo[] = [
   info('ACCOUNT_NOT_VERIFIED', 403, 'execution-report', 'the account is not verified'),
   info('ACCOUNT_BLOCKED', 403, 'execution-report', 'the account is blocked'),
   info('UNKNOWN_ORDER', 404, 'cancel-reject', 'no such order', { cxlRejReason: 1 }),
-  info('DUPLICATE_CLORDID', 409, 'execution-report', 'clOrdId already used', { ordRejReason: 6 }),
+  info('DUPLICATE_CLORDID', 409, 'execution-report', 'clOrdId already used', {
+    ordRejReason: 6,
+    cxlRejReason: 6,
+  }),
   info('PAYLOAD_TOO_LARGE', 413, 'close', 'message too large'),
   info('UNSUPPORTED_MEDIA_TYPE', 415, 'session-reject', 'unsupported content type'),
   info('MIN_QTY', 422, 'execution-report', 'quantity below the minimum', { ordRejReason: 3 }),

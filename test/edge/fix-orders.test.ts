@@ -805,6 +805,7 @@ describe('FIX orders', () => {
       assertRejected(refusedOrder, 'DUPLICATE_CLORDID', 6);
       const refusedReplace = await client.waitFor('orderCancelReject', (r) => r.clOrdId === next);
       assert.equal(refusedReplace.origClOrdId, b.clOrdId);
+      assert.equal(refusedReplace.cxlRejReason, 6, 'CxlRejReason 6: duplicate ClOrdID');
       assert.match(refusedReplace.text ?? '', /^DUPLICATE_CLORDID: /);
       // The order placed after them, under a fresh ClOrdID, goes through.
       assert.equal((await client.waitFor('executionReport', (r) => r.clOrdId === grab)).execType, '0');
