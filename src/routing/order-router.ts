@@ -134,7 +134,8 @@ export class OrderRouter implements VenueLinkHandler, OrderCanceller {
       return;
     }
     const pending = request.context as PendingRequest;
-    // Whatever the answer, the replace's new clOrdId is no longer merely in flight.
+    // Whatever the answer, what the replace held in flight is let go (an applied one counts
+    // through onReplaced).
     if (request.kind === RequestKind.REPLACE) this.endReplace(pending);
     switch (event.kind) {
       case 'canceled': {

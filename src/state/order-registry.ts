@@ -6,8 +6,9 @@
 // An order counts as open from the moment it is forwarded (before the
 // venue's ack): the checks must see orders in flight, or a burst could slip
 // past a limit. A replace in flight likewise holds its new clOrdId and the
-// quantity it adds until the venue answers (startReplace, endReplace). Finished orders stay readable (and their clOrdIds stay taken)
-// for `retentionMs`.
+// quantity it adds until the venue answers (startReplace, endReplace).
+// Finished orders stay readable (and their clOrdIds stay taken) for
+// `retentionMs`.
 import { Side, type SideValue } from '../pipeline/request.ts';
 import { formatUnits } from './decimal.ts';
 import { type FinishedOrder, FinishedOrders } from './finished-orders.ts';
