@@ -11,7 +11,9 @@ type Event =
   | { kind: 'open'; side: 1 | 2; qty: number }
   | { kind: 'ack' | 'cancel' | 'reject'; pick: number }
   | { kind: 'fill'; pick: number; share: number }
-  | { kind: 'replace'; pick: number; qty: number };
+  | { kind: 'replace'; pick: number; qty: number }
+  | { kind: 'sendReplace'; pick: number; qty: number }
+  | { kind: 'answerReplace'; pick: number; applied: boolean };
 
 const event: fc.Arbitrary<Event> = fc.oneof(
   fc.record({
@@ -26,11 +28,20 @@ const event: fc.Arbitrary<Event> = fc.oneof(
     share: fc.double({ min: 0.01, max: 1, noNaN: true }),
   }),
   fc.record({
-    kind: fc.constant('replace' as const),
+    kind: fc.constantFrom('replace' as const, 'sendReplace' as const),
     pick: fc.nat(),
     qty: fc.integer({ min: 1, max: 2000 }),
   }),
+  fc.record({ kind: fc.constant('answerReplace' as const), pick: fc.nat(), applied: fc.boolean() }),
 );
+
+/** A replace forwarded to the venue and not answered yet. */
+interface InFlightReplace {
+  order: OrderRecord;
+  clOrdId: string;
+  qty: number;
+  heldLots: number;
+}
 
 describe('order registry', () => {
   test('open orders, open quantities and positions match the orders, whatever the venue says', () => {
@@ -40,10 +51,13 @@ describe('order registry', () => {
         const registry = new OrderRegistry(tables);
         const ids: number[] = [];
         const records = new Map<number, OrderRecord>();
+        const replaces: InFlightReplace[] = [];
         let nextId = 1;
         let now = 0;
         for (const e of events) {
           now += 1;
+          let openBuyHeld = 0;
+          let openSellHeld = 0;
           const id = ids.length > 0 && e.kind !== 'open' ? ids[e.pick % ids.length]! : -1;
           const order = records.get(id);
           // Only live orders are found by id.
@@ -80,6 +94,39 @@ describe('order registry', () => {
               registry.onReplaced(id, `r${id}-${now}`, 99, e.qty, e.qty - order.filledLots, now);
               break;
             }
+            case 'sendReplace': {
+              // As the pipeline lets it through: a live order, more than it has filled.
+              if (!order?.live || e.qty <= order.filledLots) break;
+              const clOrdId = `s${id}-${now}`;
+              const heldLots = registry.startReplace(order, clOrdId, e.qty);
+              assert.equal(heldLots, Math.max(0, e.qty - order.filledLots - order.leavesLots));
+              replaces.push({ order, clOrdId, qty: e.qty, heldLots });
+              break;
+            }
+            case 'answerReplace': {
+              if (replaces.length === 0) break;
+              const [r] = replaces.splice(e.pick % replaces.length, 1);
+              registry.endReplace(r!.order, r!.clOrdId, r!.heldLots);
+              // The venue applies it only to an order still live that has not filled past it.
+              if (e.applied && r!.order.live && r!.qty > r!.order.filledLots) {
+                const leaves = r!.qty - r!.order.filledLots;
+                registry.onReplaced(r!.order.orderId, r!.clOrdId, 99, r!.qty, leaves, now);
+                assert.equal(r!.order.clOrdId, r!.clOrdId);
+              } else {
+                assert.equal(
+                  registry.isClOrdIdTaken(1, r!.clOrdId, now),
+                  false,
+                  'a refused replace frees its id',
+                );
+              }
+              break;
+            }
+          }
+          // A replace in flight holds its new clOrdId and what it adds.
+          for (const r of replaces) {
+            assert.equal(registry.isClOrdIdTaken(1, r.clOrdId, now), true);
+            if (r.order.side === Side.BUY) openBuyHeld += r.heldLots;
+            else openSellHeld += r.heldLots;
           }
           // The counters equal what the orders themselves say.
           let live = 0;
@@ -98,8 +145,8 @@ describe('order registry', () => {
             assert.equal(o.live ? o.leavesLots + o.filledLots : o.leavesLots, o.live ? o.qtyLots : 0);
           }
           assert.equal(tables.openOrderCount(1), live);
-          assert.equal(tables.openBuyLots(1, 1), openBuy);
-          assert.equal(tables.openSellLots(1, 1), openSell);
+          assert.equal(tables.openBuyLots(1, 1), openBuy + openBuyHeld);
+          assert.equal(tables.openSellLots(1, 1), openSell + openSellHeld);
           assert.equal(tables.positionLots(1, 1), position);
           assert.equal(registry.liveOrders(1).length, live);
         }
