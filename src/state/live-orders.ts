@@ -5,11 +5,11 @@
 // Why not hash tables of objects, as before: growing one allocated and
 // refilled JS arrays of twice its slots in one go, which stopped the whole
 // process for about 17 ms when the firewall first held 65,537 live orders and
-// about 0.7 s at 1,048,577 (both tables grew on the same order). Here places come in 4,096-record segments that
-// never move, a freed place is reused first, and the two indexes are
-// SequenceIndexes (typed arrays, resized a few slots per change): no single
-// order pays for the store's growth, and the collector traces one pointer per
-// live order instead of four tables' worth.
+// about 0.7 s at 1,048,577 (both tables grew on the same order). Here places
+// come in 4,096-record segments that never move, a freed place is reused
+// first, and the two indexes are SequenceIndexes (typed arrays, resized a few
+// slots per change): no single order pays for the store's growth, and the
+// collector traces one pointer per live order instead of four tables' worth.
 
 import { orderIdHash } from './order-hashes.ts';
 import type { OrderRecord } from './order-registry.ts';
@@ -102,9 +102,9 @@ export class LiveOrders {
   /** Indices of the accounts that have at least one live order. */
   accountsWithOrders(): number[] {
     const result: number[] = [];
-    this.byClOrdId.forEach((index, accountIndex) => {
-      if (index !== undefined && index.size > 0) result.push(accountIndex);
-    });
+    for (let accountIndex = 0; accountIndex < this.byClOrdId.length; accountIndex++) {
+      if (this.sizeOf(accountIndex) > 0) result.push(accountIndex);
+    }
     return result;
   }
 

@@ -46,6 +46,20 @@ function newOrderFields(overrides: Record<number, string | null> = {}): FieldLis
   return out;
 }
 
+/** An OrderCancelReplaceRequest's fields (after the header): a limit buy of BTC-PERP moved to `qty` at `price`. */
+function replaceFields(clOrdId: string, origClOrdId: string, qty: string, price: string): FieldList {
+  return [
+    [Tag.ClOrdID, clOrdId],
+    [Tag.OrigClOrdID, origClOrdId],
+    [Tag.Symbol, 'BTC-PERP'],
+    [Tag.Side, '1'],
+    [Tag.OrderQty, qty],
+    [Tag.OrdType, '2'],
+    [Tag.Price, price],
+    [Tag.TransactTime, formatUtcTimestamp(Date.now())],
+  ];
+}
+
 /** Sends a limit order and returns its first ExecutionReport. */
 async function place(
   client: FixClient,
@@ -767,26 +781,22 @@ describe('FIX orders', () => {
       const b = await place(client, { qty: '0.1', price: '64000' });
       const next = clOrdId('r');
       const sender = client.senderCompId;
-      const replaceFields = (id: string, orig: string): FieldList => [
-        [Tag.ClOrdID, id],
-        [Tag.OrigClOrdID, orig],
-        [Tag.Symbol, 'BTC-PERP'],
-        [Tag.Side, '1'],
-        [Tag.OrderQty, '0.2'],
-        [Tag.OrdType, '2'],
-        [Tag.Price, '64100'],
-        [Tag.TransactTime, formatUtcTimestamp(Date.now())],
-      ];
       // One frame: all three are handled before the venue can answer the first.
       const grab = clOrdId('r');
       client.sendRaw(
         Buffer.concat([
-          encode('G', [...header(sender, client.reserveSeqNum()), ...replaceFields(next, a.clOrdId)]),
+          encode('G', [
+            ...header(sender, client.reserveSeqNum()),
+            ...replaceFields(next, a.clOrdId, '0.2', '64100'),
+          ]),
           encode('D', [
             ...header(sender, client.reserveSeqNum()),
             ...newOrderFields({ [Tag.ClOrdID]: next }),
           ]),
-          encode('G', [...header(sender, client.reserveSeqNum()), ...replaceFields(next, b.clOrdId)]),
+          encode('G', [
+            ...header(sender, client.reserveSeqNum()),
+            ...replaceFields(next, b.clOrdId, '0.2', '64100'),
+          ]),
           encode('D', [
             ...header(sender, client.reserveSeqNum()),
             ...newOrderFields({ [Tag.ClOrdID]: grab }),
@@ -825,23 +835,11 @@ describe('FIX orders', () => {
       const first = await place(client, { qty: '0.1', price: '64000' });
       const second = await place(client, { qty: '0.1', price: '64000' });
       const sender = client.senderCompId;
-      const replaceTo = (id: string, orig: string, qty: string): Buffer =>
-        encode('G', [
-          ...header(sender, client.reserveSeqNum()),
-          [Tag.ClOrdID, id],
-          [Tag.OrigClOrdID, orig],
-          [Tag.Symbol, 'BTC-PERP'],
-          [Tag.Side, '1'],
-          [Tag.OrderQty, qty],
-          [Tag.OrdType, '2'],
-          [Tag.Price, '64000'],
-          [Tag.TransactTime, formatUtcTimestamp(Date.now())],
-        ]);
+      const replaceTo = (id: string, orig: string): Buffer =>
+        encode('G', [...header(sender, client.reserveSeqNum()), ...replaceFields(id, orig, '0.6', '64000')]);
       const a = clOrdId('r');
       const b = clOrdId('r');
-      client.sendRaw(
-        Buffer.concat([replaceTo(a, first.clOrdId, '0.6'), replaceTo(b, second.clOrdId, '0.6')]),
-      );
+      client.sendRaw(Buffer.concat([replaceTo(a, first.clOrdId), replaceTo(b, second.clOrdId)]));
       assert.equal((await client.waitFor('executionReport', (r) => r.clOrdId === a)).execType, '5');
       const refused = await client.waitFor('orderCancelReject', (r) => r.clOrdId === b);
       assert.equal(refused.origClOrdId, second.clOrdId);
