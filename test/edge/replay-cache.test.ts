@@ -53,6 +53,28 @@ test('agrees with a set of what it was told within two windows, through growth',
   assert.equal(cache.check(-1, 2000), ReplayVerdict.REPLAYED, 'a key that is not one is refused');
 });
 
+test('a growing table is copied a few slots per check, and every signature stays found meanwhile', () => {
+  const cache = new ReplayCache({ windowMs: 1_000_000 });
+  const now = 1000;
+  const key = (i: number) => (i * 2654435761) % 2 ** 52;
+  // Two tables of 4,096 slots; the current one takes 2,048 signatures before it grows.
+  for (let i = 0; i < 2048; i++) assert.equal(cache.check(key(i), now), ReplayVerdict.FRESH);
+  assert.equal(cache.capacity, 2 * 4096);
+  // The 2,049th starts a table of 8,192 beside the old 4,096, which is copied 8 slots per
+  // new signature: 512 of them. Copying it in one go would leave the old table no moment.
+  let added = 2048;
+  for (let copied = 8; copied <= 4096; copied += 8) {
+    assert.equal(cache.check(key(added++), now), ReplayVerdict.FRESH);
+    assert.equal(cache.capacity, copied < 4096 ? 4096 + 4096 + 8192 : 4096 + 8192, `after ${copied}`);
+    // Spot checks on both sides of the copy: every signature is still a replay.
+    for (let j = copied % 97; j < added; j += 97) {
+      assert.equal(cache.check(key(j), now), ReplayVerdict.REPLAYED, `key ${j} after ${copied}`);
+    }
+  }
+  assert.equal(cache.entries, added);
+  for (let j = 0; j < added; j++) assert.equal(cache.check(key(j), now), ReplayVerdict.REPLAYED);
+});
+
 test('memory is bounded: when full, new signatures are refused, not let through', () => {
   const cache = new ReplayCache({ windowMs: 1000, maxEntries: 10 });
   for (let i = 0; i < 10; i++) assert.equal(cache.check(i, 5000), ReplayVerdict.FRESH);
