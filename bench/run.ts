@@ -18,6 +18,7 @@ import { fixParseSuite } from './micro/fix-parse.bench.ts';
 import { liveOrdersSuite } from './micro/live-orders.bench.ts';
 import { pipelineSuite } from './micro/pipeline.bench.ts';
 import { rateLimitSuite } from './micro/ratelimit.bench.ts';
+import { replayCacheSuite } from './micro/replay-cache.bench.ts';
 
 const suites: MicroSuite[] = [
   cryptoSuite,
@@ -27,6 +28,7 @@ const suites: MicroSuite[] = [
   edgePipelineSuite,
   finishedOrdersSuite,
   liveOrdersSuite,
+  replayCacheSuite,
 ];
 
 const { values } = parseArgs({
