@@ -5,7 +5,9 @@
 //
 // New orders and replaces (checked as the order they would become) pass every
 // check. Cancels and mass cancels pass kill switches and market halts:
-// pulling orders must always work.
+// pulling orders must always work. A cancel is refused only for what it
+// names: an order that is not live, or a ClOrdID of its own that is another
+// order's.
 import { type MarketState, MarketStatus } from '../state/markets.ts';
 import type { OrderRecord, OrderRegistry } from '../state/order-registry.ts';
 import type { SharedTables } from '../state/shared-tables.ts';
@@ -24,7 +26,7 @@ export function pretrade(req: OrderRequest, state: PretradeState, nowMs: number)
     case Action.REPLACE:
       return checkReplace(req, state, nowMs);
     case Action.CANCEL:
-      return checkCancel(req, state);
+      return checkCancel(req, state, nowMs);
     default:
       return PASS; // mass cancel and queries carry no risk
   }
@@ -72,12 +74,15 @@ function checkReplace(req: OrderRequest, state: PretradeState, nowMs: number): V
   );
 }
 
-function checkCancel(req: OrderRequest, state: PretradeState): Verdict {
+function checkCancel(req: OrderRequest, state: PretradeState, nowMs: number): Verdict {
   const order = req.account ? state.orders.findLive(req.account.index, req.origClOrdId) : undefined;
   if (order === undefined || (req.market !== null && order.market !== req.market))
     return RejectCode.UNKNOWN_ORDER;
   req.target = order;
-  return PASS;
+  // A FIX cancel's own ClOrdID names its reports. Another order's would make them read as
+  // that order's (a client would mark it canceled), so it is refused; the order's own id
+  // (11 = 41, which some clients send, and REST's cancel) is not ambiguous.
+  return req.clOrdId !== order.clOrdId ? clOrdIdIsFree(req, state.orders, nowMs) : PASS;
 }
 
 // The checks ------------------------------------------------------------------

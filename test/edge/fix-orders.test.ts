@@ -556,6 +556,32 @@ describe('FIX orders', () => {
       );
     });
 
+    it("a cancel whose own ClOrdID is another order's: 102=6 DUPLICATE_CLORDID, the order stays live; 11 = 41 is taken", async () => {
+      const client = await clients.connect(fx, 'MM1-fix');
+      const target = await place(client, { price: '64000' });
+      const other = await place(client, { price: '63000' });
+      client.cancel({ clOrdId: other.clOrdId, origClOrdId: target.clOrdId, symbol: 'BTC-PERP', side: 'buy' });
+      const reject = await client.waitFor('orderCancelReject');
+      assert.equal(reject.clOrdId, other.clOrdId);
+      assert.equal(reject.origClOrdId, target.clOrdId);
+      assert.equal(reject.cxlRejReason, 6);
+      assert.equal(reject.cxlRejResponseTo, '1');
+      assert.equal(reject.ordStatus, '0', 'the target is still live');
+      assert.match(reject.text ?? '', /^DUPLICATE_CLORDID: /);
+      // Both orders are still there: each cancels under its own id.
+      for (const order of [target, other]) {
+        client.cancel({
+          clOrdId: order.clOrdId,
+          origClOrdId: order.clOrdId,
+          symbol: 'BTC-PERP',
+          side: 'buy',
+        });
+        const canceled = await client.waitFor('executionReport', (r) => r.origClOrdId === order.clOrdId);
+        assert.equal(canceled.execType, '4');
+        assert.equal(canceled.clOrdId, order.clOrdId);
+      }
+    });
+
     it('replace refused: 434=2 (unknown order, side change, a collar breach)', async () => {
       const client = await clients.connect(fx, 'MM1-fix');
       client.replace({

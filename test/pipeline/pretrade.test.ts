@@ -209,6 +209,19 @@ describe('cancel and replace', () => {
     );
   });
 
+  test("a cancel's own clOrdId may be the order's, or fresh, but not another order's", () => {
+    const f = makeFixture();
+    f.forward(f.newOrder({ clOrdId: 'target' }));
+    const other = f.forward(f.newOrder({ clOrdId: 'other' }));
+    const cancel = (clOrdId: string) =>
+      runPipeline(f.newOrder({ action: Action.CANCEL, origClOrdId: 'target', clOrdId }), f.state, NOW);
+    assert.equal(cancel('target'), PASS, '11 = 41');
+    assert.equal(cancel('cancel-1'), PASS);
+    assert.equal(cancel('other'), RejectCode.DUPLICATE_CLORDID, 'a live order of the account');
+    f.orders.onCanceled(other.orderId, NOW);
+    assert.equal(cancel('other'), RejectCode.DUPLICATE_CLORDID, 'finished within the retention');
+  });
+
   test('a replace is checked as the order it would become', () => {
     const f = makeFixture();
     const order = f.forward(f.newOrder({ qtyLots: 40_000 }));
