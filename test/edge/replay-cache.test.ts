@@ -61,7 +61,7 @@ test('a growing table is copied a few slots per check, and every signature stays
   for (let i = 0; i < 2048; i++) assert.equal(cache.check(key(i), now), ReplayVerdict.FRESH);
   assert.equal(cache.capacity, 2 * 4096);
   // The 2,049th starts a table of 8,192 beside the old 4,096, which is copied 8 slots per
-  // new signature: 512 of them. Copying it in one go would leave the old table no moment.
+  // new signature, over 512 of them. Copied in one go, it would never be seen beside the new one.
   let added = 2048;
   for (let copied = 8; copied <= 4096; copied += 8) {
     assert.equal(cache.check(key(added++), now), ReplayVerdict.FRESH);
