@@ -53,21 +53,22 @@ test('agrees with a set of what it was told within two windows, through growth',
   assert.equal(cache.check(-1, 2000), ReplayVerdict.REPLAYED, 'a key that is not one is refused');
 });
 
-test('a growing table is copied a few slots per check, and every signature stays found meanwhile', () => {
+test('a growing table is copied 1,024 slots per new signature, and every signature stays found meanwhile', () => {
   const cache = new ReplayCache({ windowMs: 1_000_000 });
   const now = 1000;
   const key = (i: number) => (i * 2654435761) % 2 ** 52;
   // Two tables of 4,096 slots; the current one takes 2,048 signatures before it grows.
   for (let i = 0; i < 2048; i++) assert.equal(cache.check(key(i), now), ReplayVerdict.FRESH);
   assert.equal(cache.capacity, 2 * 4096);
-  // The 2,049th starts a table of 8,192 beside the old 4,096, which is copied 8 slots per
-  // new signature, over 512 of them. Copied in one go, it would never be seen beside the new one.
+  // The 2,049th starts a table of 8,192 beside the old 4,096, which is copied 1,024 slots
+  // per new signature, over four of them. Copied in one go, it would never be seen beside
+  // the new one.
   let added = 2048;
-  for (let copied = 8; copied <= 4096; copied += 8) {
+  for (let copied = 1024; copied <= 4096; copied += 1024) {
     assert.equal(cache.check(key(added++), now), ReplayVerdict.FRESH);
     assert.equal(cache.capacity, copied < 4096 ? 4096 + 4096 + 8192 : 4096 + 8192, `after ${copied}`);
     // Spot checks on both sides of the copy: every signature is still a replay.
-    for (let j = copied % 97; j < added; j += 97) {
+    for (let j = copied % 7; j < added; j += 7) {
       assert.equal(cache.check(key(j), now), ReplayVerdict.REPLAYED, `key ${j} after ${copied}`);
     }
   }
