@@ -76,6 +76,27 @@ test('a growing table is copied 1,024 slots per new signature, and every signatu
   for (let j = 0; j < added; j++) assert.equal(cache.check(key(j), now), ReplayVerdict.REPLAYED);
 });
 
+test('at a steady rate a period takes the table of the period before last, zeroed: nothing it held is remembered', () => {
+  const cache = new ReplayCache({ windowMs: 1000 });
+  const keys = (from: number) => Array.from({ length: 3000 }, (_, i) => ((from + i) * 2654435761) % 2 ** 52);
+  const [a, b, c] = [keys(0), keys(10_000), keys(20_000)];
+  // Periods of 2 s, 3,000 signatures each: every table grows to 8,192 slots.
+  for (const key of a) assert.equal(cache.check(key, 10_000), ReplayVerdict.FRESH);
+  for (const key of b) assert.equal(cache.check(key, 12_000), ReplayVerdict.FRESH);
+  for (const key of c) assert.equal(cache.check(key, 14_000), ReplayVerdict.FRESH);
+  assert.equal(cache.reusedTables, 0, "until now the spare (the first period's 4,096 slots) never fitted");
+  // The fourth period starts on a's table, zeroed during the third.
+  assert.equal(cache.check(c[0]!, 16_000), ReplayVerdict.REPLAYED);
+  assert.equal(cache.reusedTables, 1);
+  for (const key of a) assert.equal(cache.check(key, 16_000), ReplayVerdict.FRESH, `a's ${key}`);
+  for (const key of c) assert.equal(cache.check(key, 16_000), ReplayVerdict.REPLAYED, `c's ${key}`);
+  // The fifth starts on b's table: b is forgotten, a (just seen again) is not.
+  for (const key of b) assert.equal(cache.check(key, 18_000), ReplayVerdict.FRESH, `b's ${key}`);
+  for (const key of a) assert.equal(cache.check(key, 18_000), ReplayVerdict.REPLAYED, `a's ${key}`);
+  assert.equal(cache.reusedTables, 2);
+  assert.equal(cache.capacity, 3 * 8192, 'current, previous and the spare');
+});
+
 test('memory is bounded: when full, new signatures are refused, not let through', () => {
   const cache = new ReplayCache({ windowMs: 1000, maxEntries: 10 });
   for (let i = 0; i < 10; i++) assert.equal(cache.check(i, 5000), ReplayVerdict.FRESH);
