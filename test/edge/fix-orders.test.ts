@@ -556,7 +556,7 @@ describe('FIX orders', () => {
       );
     });
 
-    it("a cancel whose own ClOrdID is another order's: 102=6 DUPLICATE_CLORDID, the order stays live; 11 = 41 is taken", async () => {
+    it("a cancel whose own ClOrdID is another order's: 102=6 DUPLICATE_CLORDID, the order stays live; one with 11 = 41 cancels it", async () => {
       const client = await clients.connect(fx, 'MM1-fix');
       const target = await place(client, { price: '64000' });
       const other = await place(client, { price: '63000' });
