@@ -24,6 +24,8 @@ export class LiveOrders {
   private readonly records: (OrderRecord | undefined)[][] = [];
   /** For each free place, the next free place (a stack threaded through the free places). */
   private readonly nextFree: Int32Array[] = [];
+  /** For each held place, the clOrdIdHash its order is indexed under (so that it is computed once). */
+  private readonly hashes: Int32Array[] = [];
   private freeHead = NO_PLACE;
   private count = 0;
   private readonly byOrderId = new SequenceIndex<number>(
@@ -70,26 +72,35 @@ export class LiveOrders {
   add(record: OrderRecord, hash: number): void {
     const place = this.takePlace();
     this.records[place >>> SEGMENT_BITS]![place & (SEGMENT - 1)] = record;
+    this.hashes[place >>> SEGMENT_BITS]![place & (SEGMENT - 1)] = hash;
     record.place = place;
     this.count++;
     this.byOrderId.set(record.orderId, orderIdHash(record.orderId), place);
     this.clOrdIdIndexOf(record.accountIndex).set(record.clOrdId, hash, place);
   }
 
-  /** The order is now known by `clOrdId` (`hash` its clOrdIdHash), no longer by its old one (`oldHash`). */
-  rename(record: OrderRecord, oldHash: number, clOrdId: string, hash: number): void {
-    const index = this.clOrdIdIndexOf(record.accountIndex);
-    index.deleteSeq(oldHash, record.place);
-    record.clOrdId = clOrdId;
-    index.set(clOrdId, hash, record.place);
+  /** The clOrdIdHash of a live order's current clOrdId, as it was given to add or rename. */
+  clOrdIdHashOf(record: OrderRecord): number {
+    const place = record.place;
+    return this.hashes[place >>> SEGMENT_BITS]![place & (SEGMENT - 1)]!;
   }
 
-  /** Lets go of a live order (`hash` is its clOrdIdHash); its place is reused first. */
-  remove(record: OrderRecord, hash: number): void {
+  /** The order is now known by `clOrdId` (`hash` its clOrdIdHash), no longer by its old one. */
+  rename(record: OrderRecord, clOrdId: string, hash: number): void {
+    const place = record.place;
+    const index = this.clOrdIdIndexOf(record.accountIndex);
+    index.deleteSeq(this.clOrdIdHashOf(record), place);
+    record.clOrdId = clOrdId;
+    this.hashes[place >>> SEGMENT_BITS]![place & (SEGMENT - 1)] = hash;
+    index.set(clOrdId, hash, place);
+  }
+
+  /** Lets go of a live order; its place is reused first. */
+  remove(record: OrderRecord): void {
     const place = record.place;
     if (place === NO_PLACE) return;
     this.byOrderId.deleteSeq(orderIdHash(record.orderId), place);
-    this.clOrdIdIndexOf(record.accountIndex).deleteSeq(hash, place);
+    this.clOrdIdIndexOf(record.accountIndex).deleteSeq(this.clOrdIdHashOf(record), place);
     const segment = place >>> SEGMENT_BITS;
     const at = place & (SEGMENT - 1);
     this.records[segment]![at] = undefined;
@@ -145,6 +156,7 @@ export class LiveOrders {
       for (let i = 0; i < SEGMENT - 1; i++) next[i] = base + i + 1;
       next[SEGMENT - 1] = NO_PLACE;
       this.nextFree.push(next);
+      this.hashes.push(new Int32Array(SEGMENT));
       this.freeHead = base;
     }
     const place = this.freeHead;

@@ -376,9 +376,9 @@ export class OrderRegistry {
     const record = this.liveById(orderId);
     if (record === undefined) return undefined;
     if (clOrdId !== record.clOrdId) {
-      const oldHash = clOrdIdHash(record.clOrdId);
+      const oldHash = this.live.clOrdIdHashOf(record);
       this.remember(record.accountIndex, record.clOrdId, oldHash, null, nowMs); // stays taken, naming no order
-      this.live.rename(record, oldHash, clOrdId, clOrdIdHash(clOrdId));
+      this.live.rename(record, clOrdId, clOrdIdHash(clOrdId));
     }
     this.tables.addOpen(
       record.accountIndex,
@@ -404,8 +404,8 @@ export class OrderRegistry {
     if (status !== OrderStatus.FILLED) record.leavesLots = 0;
     record.status = status;
     // Only live orders are found by id (the venue's events); finished ones by clOrdId.
-    const hash = clOrdIdHash(record.clOrdId);
-    this.live.remove(record, hash);
+    const hash = this.live.clOrdIdHashOf(record);
+    this.live.remove(record);
     this.remember(record.accountIndex, record.clOrdId, hash, record, nowMs);
   }
 

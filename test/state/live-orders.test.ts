@@ -85,7 +85,7 @@ function agrees(ops: Op[]): void {
     } else if (ids.length > 0) {
       const r = byId.get(ids[o.pick % ids.length]!)!;
       if (o.kind === 'remove') {
-        live.remove(r, clOrdIdHash(r.clOrdId));
+        live.remove(r);
         assert.equal(r.place, -1);
         byId.delete(r.orderId);
         byName.delete(`${r.accountIndex}/${r.clOrdId}`);
@@ -96,7 +96,7 @@ function agrees(ops: Op[]): void {
         if (byName.has(`${r.accountIndex}/${clOrdId}`)) continue;
         const old = r.clOrdId;
         byName.delete(`${r.accountIndex}/${old}`);
-        live.rename(r, clOrdIdHash(old), clOrdId, clOrdIdHash(clOrdId));
+        live.rename(r, clOrdId, clOrdIdHash(clOrdId));
         byName.set(`${r.accountIndex}/${clOrdId}`, r);
         assert.equal(r.clOrdId, clOrdId);
         assert.equal(live.has(r.accountIndex, old, clOrdIdHash(old)), false);
@@ -136,7 +136,7 @@ describe('live orders', () => {
         const r = held[at]!;
         held[at] = held[held.length - 1]!;
         held.pop();
-        live.remove(r, clOrdIdHash(r.clOrdId));
+        live.remove(r);
       }
       peak = Math.max(peak, held.length);
     }
@@ -156,8 +156,8 @@ describe('live orders', () => {
     const b = record(2, 'same', 1); // the same clOrdId in another account
     live.add(a, clOrdIdHash('same'));
     live.add(b, clOrdIdHash('same'));
-    live.remove(a, clOrdIdHash('same'));
-    live.remove(a, clOrdIdHash('same'));
+    live.remove(a);
+    live.remove(a);
     assert.equal(live.size, 1);
     assert.equal(live.byId(1), undefined);
     assert.equal(live.find(0, 'same', clOrdIdHash('same')), undefined);
