@@ -13,10 +13,9 @@ import {
   addEd25519Key,
   Clients,
   clOrdId,
-  encode,
+  encodeNext,
   type FieldList,
   type Fixture,
-  header,
   startFixture,
   until,
 } from './support/fix-harness.ts';
@@ -806,27 +805,14 @@ describe('FIX orders', () => {
       const a = await place(client, { qty: '0.1', price: '64000' });
       const b = await place(client, { qty: '0.1', price: '64000' });
       const next = clOrdId('r');
-      const sender = client.senderCompId;
       // One frame: all three are handled before the venue can answer the first.
       const grab = clOrdId('r');
       client.sendRaw(
         Buffer.concat([
-          encode('G', [
-            ...header(sender, client.reserveSeqNum()),
-            ...replaceFields(next, a.clOrdId, '0.2', '64100'),
-          ]),
-          encode('D', [
-            ...header(sender, client.reserveSeqNum()),
-            ...newOrderFields({ [Tag.ClOrdID]: next }),
-          ]),
-          encode('G', [
-            ...header(sender, client.reserveSeqNum()),
-            ...replaceFields(next, b.clOrdId, '0.2', '64100'),
-          ]),
-          encode('D', [
-            ...header(sender, client.reserveSeqNum()),
-            ...newOrderFields({ [Tag.ClOrdID]: grab }),
-          ]),
+          encodeNext(client, 'G', replaceFields(next, a.clOrdId, '0.2', '64100')),
+          encodeNext(client, 'D', newOrderFields({ [Tag.ClOrdID]: next })),
+          encodeNext(client, 'G', replaceFields(next, b.clOrdId, '0.2', '64100')),
+          encodeNext(client, 'D', newOrderFields({ [Tag.ClOrdID]: grab })),
         ]),
       );
       const reports: ExecutionReport[] = [];
@@ -860,9 +846,8 @@ describe('FIX orders', () => {
       const client = await clients.connect(fx, keys.mm7!);
       const first = await place(client, { qty: '0.1', price: '64000' });
       const second = await place(client, { qty: '0.1', price: '64000' });
-      const sender = client.senderCompId;
       const replaceTo = (id: string, orig: string): Buffer =>
-        encode('G', [...header(sender, client.reserveSeqNum()), ...replaceFields(id, orig, '0.6', '64000')]);
+        encodeNext(client, 'G', replaceFields(id, orig, '0.6', '64000'));
       const a = clOrdId('r');
       const b = clOrdId('r');
       client.sendRaw(Buffer.concat([replaceTo(a, first.clOrdId), replaceTo(b, second.clOrdId)]));

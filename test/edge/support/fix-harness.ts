@@ -89,6 +89,11 @@ export function header(senderCompId: string, seq: number, nowMs = Date.now()): F
   ];
 }
 
+/** The client's next message, built by hand: `msgType`, its header with the next MsgSeqNum, then `fields`. */
+export function encodeNext(client: FixClient, msgType: string, fields: FieldList): Buffer {
+  return encode(msgType, [...header(client.senderCompId, client.reserveSeqNum()), ...fields]);
+}
+
 function checksum(bytes: Uint8Array): string {
   let sum = 0;
   for (const b of bytes) sum += b;
