@@ -49,11 +49,13 @@ class InProcessVenue implements VenueSender {
   private id = 1;
   private readonly encoder = new VenueEncoder();
   bytesWritten = 0;
+  // A socket with room to spare: it takes each write before returning (queues nothing).
   private readonly writer = new FrameWriter({
     write: (chunk) => {
       this.bytesWritten += chunk.length;
       return true;
     },
+    writableLength: 0,
   });
   readonly pending: InFlightRequest[] = [];
 

@@ -1,13 +1,41 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { connect, createServer, type Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import { decodeVenueMessage, VenueEncoder } from '../../src/venue/codec.ts';
 import { FrameWriter } from '../../src/venue/frame-writer.ts';
 import { FrameDecoder } from '../../src/venue/framing.ts';
 
-/** A sink that keeps references to what it was given, as a corked socket does. */
+/** A sink that keeps references to what it was given, as a corked socket does (and says so). */
 function referencingSink() {
   const writes: Uint8Array[] = [];
-  return { writes, write: (chunk: Uint8Array) => writes.push(chunk) > 0 };
+  let held = 0;
+  return {
+    writes,
+    write: (chunk: Uint8Array) => {
+      held += chunk.length;
+      return writes.push(chunk) > 0;
+    },
+    get writableLength() {
+      return held;
+    },
+  };
+}
+
+/** A sink that copies each write away before returning, as a socket with room in the kernel does. */
+function drainingSink() {
+  const copies: Buffer[] = [];
+  const regions: Uint8Array[] = [];
+  return {
+    copies,
+    regions,
+    write: (chunk: Uint8Array) => {
+      regions.push(chunk);
+      copies.push(Buffer.from(chunk));
+      return true;
+    },
+    writableLength: 0,
+  };
 }
 
 describe('FrameWriter', () => {
@@ -50,5 +78,82 @@ describe('FrameWriter', () => {
     );
     assert.equal(writer.pendingBytes, 0);
     assert.equal(writer.flush(), true);
+  });
+
+  it('keeps writing into the start of one chunk while the sink takes every write at once', () => {
+    const sink = drainingSink();
+    const writer = new FrameWriter(sink, 64);
+    for (let i = 0; i < 1000; i++) {
+      writer.push(Buffer.from(`frame-${i};`));
+      if (i % 3 === 2) writer.flush();
+    }
+    writer.flush();
+    assert.equal(writer.chunkCount, 1);
+    // Every flush's region starts at the chunk's start: the bytes stay in the same cache lines.
+    assert.ok(
+      sink.regions.every((r) => r.byteOffset === sink.regions[0]!.byteOffset),
+      "a flush wrote somewhere other than the chunk's start",
+    );
+    const expected = Array.from({ length: 1000 }, (_, i) => `frame-${i};`).join('');
+    assert.equal(Buffer.concat(sink.copies).toString(), expected);
+  });
+
+  it('never writes over bytes a sink still holds', () => {
+    const sink = referencingSink();
+    const writer = new FrameWriter(sink, 64);
+    for (let i = 0; i < 1000; i++) {
+      writer.push(Buffer.from(`frame-${i};`));
+      if (i % 3 === 2) writer.flush();
+    }
+    writer.flush();
+    assert.ok(writer.chunkCount > 100, `${writer.chunkCount} chunks: a held chunk was written again`);
+    const expected = Array.from({ length: 1000 }, (_, i) => `frame-${i};`).join('');
+    // Read only now, after every push: the regions handed over earlier are unchanged.
+    assert.equal(Buffer.concat(sink.writes.map((w) => Buffer.from(w))).toString(), expected);
+  });
+
+  it('delivers every frame intact over a real socket, whether its writes queue or not', async (t) => {
+    const server = createServer();
+    t.after(() => server.close());
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const port = (server.address() as { port: number }).port;
+    const accepted = once(server, 'connection');
+    const client = connect({ host: '127.0.0.1', port });
+    await once(client, 'connect');
+    const [peer] = (await accepted) as [Socket];
+    t.after(() => {
+      client.destroy();
+      peer.destroy();
+    });
+    const received: Buffer[] = [];
+    let length = 0;
+    peer.on('data', (d: Buffer) => {
+      received.push(d);
+      length += d.length;
+    });
+    // The peer does not read at first, so the kernel's buffers fill and writes start to queue.
+    peer.pause();
+    const writer = new FrameWriter(client, 4096);
+    const frames: string[] = [];
+    let queued = false;
+    for (let i = 0; i < 100_000; i++) {
+      const frame = `${i.toString(36).padStart(8, '0')}:${'x'.repeat(i % 200)};`;
+      frames.push(frame);
+      writer.push(Buffer.from(frame));
+      if (i % 7 === 6) writer.flush();
+      if (client.writableLength > 0) queued = true;
+      // Halfway, the peer starts reading: later writes go straight to the kernel again.
+      if (i === 50_000) peer.resume();
+      if (i % 5000 === 4999) await new Promise((resolve) => setImmediate(resolve));
+    }
+    writer.flush();
+    assert.ok(queued, 'the socket never queued: the test did not cover a held chunk');
+    assert.ok(writer.chunkCount > 1, 'the writer never moved on from a held chunk');
+    const ended = once(peer, 'end');
+    client.end();
+    await ended;
+    assert.equal(length, Buffer.byteLength(frames.join('')));
+    assert.equal(Buffer.concat(received).toString(), frames.join(''));
   });
 });
