@@ -82,9 +82,9 @@ export class FrameDecoder {
     return this.frameLength < 0 ? this.headerFill : FRAME_HEADER_BYTES + this.bodyFill;
   }
 
-  push(chunk: Buffer): void {
+  /** Takes chunk[0, end): the bytes of one read (the whole chunk unless `end` says less). */
+  push(chunk: Buffer, end = chunk.length): void {
     let offset = 0;
-    const end = chunk.length;
     while (offset < end && !this.stopped) {
       if (this.frameLength >= 0) {
         // Continue a frame split across chunks.

@@ -21,6 +21,8 @@ import type { VenueSender } from './venue-sender.ts';
 
 /** A link up this long counts as healthy: its loss restarts the backoff from the minimum. */
 const STABLE_LINK_MS = 10_000;
+/** One read from the venue's socket at most (Node's own read size). */
+const READ_BUFFER_BYTES = 64 * 1024;
 
 export const RequestKind = { NEW_ORDER: 1, CANCEL: 2, REPLACE: 3, MASS_CANCEL: 4 } as const;
 export type RequestKindValue = (typeof RequestKind)[keyof typeof RequestKind];
@@ -72,6 +74,8 @@ export class VenueLink implements VenueSender {
   private up = false;
   private stopped = false;
   private readonly encoder = new VenueEncoder();
+  /** What each read from the venue lands in (see open()). */
+  private readonly readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
   private readonly inFlight = new Map<number, InFlightRequest>();
   /**
    * In-flight requests in send order; deadlines only grow, so the head expires first.
@@ -243,9 +247,6 @@ export class VenueLink implements VenueSender {
 
   private open(): void {
     if (this.stopped) return;
-    const socket = connect({ host: this.options.host, port: this.options.port });
-    socket.setNoDelay(true);
-    this.socket = socket;
     const decoder = new FrameDecoder({
       onFrame: (payload) => this.onFrame(payload, socket, decoder),
       onError: (error) => {
@@ -253,6 +254,25 @@ export class VenueLink implements VenueSender {
         socket.destroy();
       },
     });
+    // The venue's bytes are read into one buffer of the link's, handed to the decoder in the
+    // callback, and not kept (the decoder copies what it keeps of a split frame). A 'data'
+    // event instead allocates a buffer per read and passes it through the stream's queueing,
+    // on the way of every answer and fill to the client.
+    const socket = connect({
+      host: this.options.host,
+      port: this.options.port,
+      onread: {
+        buffer: this.readBuffer,
+        callback: (bytes) => {
+          this.lastInboundMs = Date.now();
+          decoder.push(this.readBuffer, bytes);
+          // Keep reading: returning false would pause the socket.
+          return true;
+        },
+      },
+    });
+    socket.setNoDelay(true);
+    this.socket = socket;
     socket.on('connect', () => {
       this.stats.connects++;
       this.writer = new FrameWriter(socket);
@@ -261,10 +281,6 @@ export class VenueLink implements VenueSender {
       this.writer.flush();
       // Watch for silence from now on: a venue that never says Hello must not hold the link forever.
       this.startHeartbeats();
-    });
-    socket.on('data', (chunk: Buffer) => {
-      this.lastInboundMs = Date.now();
-      decoder.push(chunk);
     });
     socket.on('error', (error) => {
       if (this.up) this.log('warn', { error: error.message }, 'venue link error');

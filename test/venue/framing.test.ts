@@ -60,6 +60,24 @@ describe('framing', () => {
     );
   });
 
+  it('decodes any split of the stream read into one reused buffer, ignoring what lies past each read', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: stream.length }), { maxLength: 20 }), (cuts) => {
+        const points = [0, ...cuts.sort((a, b) => a - b), stream.length];
+        const { decoder, frames, errors } = collect();
+        const readBuffer = Buffer.alloc(stream.length, 0xee);
+        for (let i = 1; i < points.length; i++) {
+          // As a socket's onread does: each read overwrites the start of the same buffer.
+          const bytes = stream.copy(readBuffer, 0, points[i - 1], points[i]);
+          decoder.push(readBuffer, bytes);
+        }
+        assert.deepEqual(frames, payloads);
+        assert.equal(errors.length, 0);
+        assert.equal(decoder.pendingBytes, 0);
+      }),
+    );
+  });
+
   it('hands out a view of the chunk, without copying, when the frame is whole in it', () => {
     const chunk = encodeFrame(Buffer.from('zero copy'));
     let seen: Buffer | undefined;

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, type TestContext, test } from 'node:test';
 import { OrderType, Side, TimeInForce } from '../../src/pipeline/request.ts';
-import { VENUE_PROTOCOL_VERSION } from '../../src/venue/codec.ts';
+import { VENUE_PROTOCOL_VERSION, VenueEncoder } from '../../src/venue/codec.ts';
 import { RequestKind, VenueLink, type VenueLinkOptions } from '../../src/venue/link.ts';
 import { FakeVenue, type FakeVenueOptions } from './support/fake-venue.ts';
 import { RecordingHandler } from './support/recording-handler.ts';
@@ -484,6 +484,35 @@ describe('venue link: exactly one outcome per request', () => {
       ['fill', 'canceled', 'refPrice'],
     );
     assert.equal(handler.answers.length, 1);
+  });
+});
+
+describe('venue link: reading', () => {
+  test('events split across reads, and more at once than one read holds, all arrive whole and in order', async (t) => {
+    // No heartbeats meanwhile: the venue's answer to one would land inside a split frame.
+    const { venue, link, handler } = await setup(t, { heartbeatMs: 10_000 });
+    const encoder = new VenueEncoder();
+    const count = 3000;
+    const frames: Buffer[] = [];
+    for (let i = 1; i <= count; i++) {
+      frames.push(Buffer.from(encoder.encode({ kind: 'refPrice', symbol: 'BTC-PERP', priceTicks: i })));
+    }
+    const bytes = Buffer.concat(frames);
+    assert.ok(bytes.length > 128 * 1024, 'the burst must span several reads');
+    // The first frames a few bytes at a time, each piece its own read...
+    const trickle = frames[0]!.length * 3 + 5;
+    for (let at = 0; at < trickle; at += 7) {
+      venue.sendRaw(bytes.subarray(at, Math.min(at + 7, trickle)));
+      await sleep(2);
+    }
+    // ...then the rest in one write, more than one read buffer holds.
+    venue.sendRaw(bytes.subarray(trickle));
+    await waitUntil(() => handler.events.length === count, 'every event');
+    assert.deepEqual(
+      handler.events.map((e) => (e.kind === 'refPrice' ? e.priceTicks : -1)),
+      Array.from({ length: count }, (_, i) => i + 1),
+    );
+    assert.equal(link.isUp, true);
   });
 });
 
