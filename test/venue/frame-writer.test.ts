@@ -38,6 +38,19 @@ function drainingSink() {
   };
 }
 
+/** Pushes `count` numbered frames, flushing after every third and at the end; returns all their text. */
+function writeNumberedFrames(writer: FrameWriter, count: number): string {
+  let text = '';
+  for (let i = 0; i < count; i++) {
+    const frame = `frame-${i};`;
+    text += frame;
+    writer.push(Buffer.from(frame));
+    if (i % 3 === 2) writer.flush();
+  }
+  writer.flush();
+  return text;
+}
+
 describe('FrameWriter', () => {
   it('copies encoder frames so later encodes do not change bytes already handed to the socket', () => {
     const encoder = new VenueEncoder();
@@ -83,31 +96,21 @@ describe('FrameWriter', () => {
   it('keeps writing into the start of one chunk while the sink takes every write at once', () => {
     const sink = drainingSink();
     const writer = new FrameWriter(sink, 64);
-    for (let i = 0; i < 1000; i++) {
-      writer.push(Buffer.from(`frame-${i};`));
-      if (i % 3 === 2) writer.flush();
-    }
-    writer.flush();
+    const expected = writeNumberedFrames(writer, 1000);
     assert.equal(writer.chunkCount, 1);
     // Every flush's region starts at the chunk's start: the bytes stay in the same cache lines.
     assert.ok(
       sink.regions.every((r) => r.byteOffset === sink.regions[0]!.byteOffset),
       "a flush wrote somewhere other than the chunk's start",
     );
-    const expected = Array.from({ length: 1000 }, (_, i) => `frame-${i};`).join('');
     assert.equal(Buffer.concat(sink.copies).toString(), expected);
   });
 
   it('never writes over bytes a sink still holds', () => {
     const sink = referencingSink();
     const writer = new FrameWriter(sink, 64);
-    for (let i = 0; i < 1000; i++) {
-      writer.push(Buffer.from(`frame-${i};`));
-      if (i % 3 === 2) writer.flush();
-    }
-    writer.flush();
+    const expected = writeNumberedFrames(writer, 1000);
     assert.ok(writer.chunkCount > 100, `${writer.chunkCount} chunks: a held chunk was written again`);
-    const expected = Array.from({ length: 1000 }, (_, i) => `frame-${i};`).join('');
     // Read only now, after every push: the regions handed over earlier are unchanged.
     assert.equal(Buffer.concat(sink.writes.map((w) => Buffer.from(w))).toString(), expected);
   });
