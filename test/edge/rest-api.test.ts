@@ -378,6 +378,48 @@ describe('REST orders against the venue simulator', () => {
     assert.notEqual(theirs.burst, 10);
   });
 
+  it('a bug met by one request answers 500 INTERNAL, in the body or the head, and the server goes on', async () => {
+    const router = fx.firewall.router;
+    const submit = router.submitNewOrder;
+    router.submitNewOrder = () => {
+      throw new Error('a bug met while forwarding');
+    };
+    try {
+      const body = {
+        clOrdId: clOrdId('bug'),
+        symbol: 'BTC-PERP',
+        side: 'buy',
+        type: 'limit',
+        qty: '0.001',
+        price: '1000',
+      };
+      assertError(await signed(port, mm1, 'POST', '/api/v1/orders', { body }), 500, 'INTERNAL');
+    } finally {
+      router.submitNewOrder = submit;
+    }
+    // A request without a body is answered from its head alone: the same there.
+    const orders = fx.firewall.runtime.orders;
+    const find = orders.find;
+    orders.find = () => {
+      throw new Error('a bug met while reading');
+    };
+    try {
+      assertError(await signed(port, mm1, 'GET', `/api/v1/orders/${clOrdId('any')}`), 500, 'INTERNAL');
+    } finally {
+      orders.find = find;
+    }
+    // The process is still up and serving.
+    const next = {
+      clOrdId: clOrdId('after'),
+      symbol: 'BTC-PERP',
+      side: 'buy',
+      type: 'limit',
+      qty: '0.001',
+      price: '1000',
+    };
+    assertSuccess(await signed(port, mm1, 'POST', '/api/v1/orders', { body: next }), 201);
+  });
+
   it('50 concurrent orders from two accounts each get exactly one, correct answer', async () => {
     const bodies = Array.from({ length: 50 }, (_, i) => ({
       credentials: i % 2 === 0 ? mm1 : mm2,

@@ -177,11 +177,47 @@ export class RestApi {
     return call;
   }
 
-  /** One request as uWS.js delivers it (public for in-process benchmarks, which drive it without a socket). */
+  /**
+   * One request as uWS.js delivers it (public for in-process benchmarks, which drive it without
+   * a socket). An exception thrown by a uWS.js handler ends the whole process, so a bug met by
+   * one request is caught here (and in the body's handler) and answered 500 INTERNAL instead.
+   */
   onRequest(route: RestRoute, res: HttpResponse, req: HttpRequest): void {
+    let call: RestCall | null = null;
+    try {
+      const ip = peerAddress(res);
+      const ipKey = this.ipKey(ip);
+      call = this.newCall(res, req.getHeader('accept'), ipKey);
+      this.startRequest(call, route, res, req, ip, ipKey);
+    } catch (error) {
+      this.onInternalError(call, res, error);
+    }
+  }
+
+  /** Answers a request that met an unexpected exception: 500 INTERNAL, logged with its requestId. */
+  private onInternalError(call: RestCall | null, res: HttpResponse, error: unknown): void {
+    const reason = error instanceof Error ? error.message : String(error);
+    try {
+      const failed = call ?? this.newCall(res, '', 0n);
+      this.edge.log.error({ requestId: failed.requestId, error: reason }, 'rest internal error');
+      failed.fail(RejectCode.INTERNAL, 'internal error');
+    } catch (again) {
+      // Even the error answer failed (an aborted response, say): log it and go on serving.
+      this.edge.log.error({ error: reason, answerError: String(again) }, 'rest internal error, unanswered');
+    }
+  }
+
+  /** Reads the request's head, answers what can be answered without a body, else waits for the body. */
+  private startRequest(
+    call: RestCall,
+    route: RestRoute,
+    res: HttpResponse,
+    req: HttpRequest,
+    ip: string,
+    ipKey: bigint,
+  ): void {
     const url = req.getUrl();
     const query = req.getQuery();
-    const ip = peerAddress(res);
     const head: RequestHead = {
       route,
       method: req.getCaseSensitiveMethod(),
@@ -192,9 +228,8 @@ export class RestApi {
       signature: req.getHeader('x-pc-signature'),
       msgpackBody: false,
       ip,
-      ipKey: this.ipKey(ip),
+      ipKey,
     };
-    const call = this.newCall(res, req.getHeader('accept'), head.ipKey);
     res.onAborted(() => {
       call.aborted = true;
     });
@@ -221,27 +256,32 @@ export class RestApi {
     let length = 0;
     res.onData((chunk, isLast) => {
       if (call.done || call.aborted) return;
-      const bytes = new Uint8Array(chunk);
-      if (length + bytes.length > maxBytes) {
-        call.fail(RejectCode.PAYLOAD_TOO_LARGE, `the body exceeds ${maxBytes} bytes`, 0, true);
-        return;
+      try {
+        const bytes = new Uint8Array(chunk);
+        if (length + bytes.length > maxBytes) {
+          call.fail(RejectCode.PAYLOAD_TOO_LARGE, `the body exceeds ${maxBytes} bytes`, 0, true);
+          return;
+        }
+        // A body in one chunk (the usual case) is handled in place: processing up to the
+        // forward is synchronous and copies what it keeps, so nothing outlives the chunk.
+        if (isLast && body === null) {
+          this.process(call, head, bytes);
+          return;
+        }
+        // The chunk is neutered when this callback returns: copy it.
+        if (body === null)
+          body = Buffer.allocUnsafe(Math.min(maxBytes, Math.max(Number(declared) || 0, 256)));
+        if (length + bytes.length > body.length) {
+          const grown = Buffer.allocUnsafe(Math.min(maxBytes, 2 * (length + bytes.length)));
+          body.copy(grown, 0, 0, length);
+          body = grown;
+        }
+        body.set(bytes, length);
+        length += bytes.length;
+        if (isLast) this.process(call, head, body.subarray(0, length));
+      } catch (error) {
+        this.onInternalError(call, res, error);
       }
-      // A body in one chunk (the usual case) is handled in place: processing up to the
-      // forward is synchronous and copies what it keeps, so nothing outlives the chunk.
-      if (isLast && body === null) {
-        this.process(call, head, bytes);
-        return;
-      }
-      // The chunk is neutered when this callback returns: copy it.
-      if (body === null) body = Buffer.allocUnsafe(Math.min(maxBytes, Math.max(Number(declared) || 0, 256)));
-      if (length + bytes.length > body.length) {
-        const grown = Buffer.allocUnsafe(Math.min(maxBytes, 2 * (length + bytes.length)));
-        body.copy(grown, 0, 0, length);
-        body = grown;
-      }
-      body.set(bytes, length);
-      length += bytes.length;
-      if (isLast) this.process(call, head, body.subarray(0, length));
     });
   }
 
