@@ -65,7 +65,7 @@ export interface VenueLinkOptions {
   heartbeatMs?: number;
   reconnectMinMs?: number;
   reconnectMaxMs?: number;
-  log?: (level: 'info' | 'warn', fields: Record<string, unknown>, message: string) => void;
+  log?: (level: 'info' | 'warn' | 'error', fields: Record<string, unknown>, message: string) => void;
 }
 
 export class VenueLink implements VenueSender {
@@ -310,6 +310,21 @@ export class VenueLink implements VenueSender {
       this.drop(socket, decoder);
       return;
     }
+    // The handler reaches every door's clients (reports, HTTP answers). An exception there is
+    // a bug met by one event: logged, and the link goes on with the next, rather than ending
+    // the process (this runs in the socket's read callback) and every client's session with it.
+    try {
+      this.dispatch(event, socket, decoder);
+    } catch (error) {
+      this.log(
+        'error',
+        { kind: event.kind, error: error instanceof Error ? error.message : String(error) },
+        'handling a venue message failed',
+      );
+    }
+  }
+
+  private dispatch(event: VenueEvent, socket: Socket, decoder: FrameDecoder): void {
     switch (event.kind) {
       case 'hello':
         if (event.protocolVersion !== VENUE_PROTOCOL_VERSION) {
@@ -449,7 +464,7 @@ export class VenueLink implements VenueSender {
     }, delay);
   }
 
-  private log(level: 'info' | 'warn', fields: Record<string, unknown>, message: string): void {
+  private log(level: 'info' | 'warn' | 'error', fields: Record<string, unknown>, message: string): void {
     this.options.log?.(level, fields, message);
   }
 }

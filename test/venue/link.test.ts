@@ -516,6 +516,32 @@ describe('venue link: reading', () => {
   });
 });
 
+describe('venue link: a failing handler', () => {
+  test('an exception while handling one message is logged, and the link goes on with the next', async (t) => {
+    const logged: string[] = [];
+    const { venue, link, handler } = await setup(t, {
+      log: (level, _fields, message) => logged.push(`${level} ${message}`),
+    });
+    const record = handler.onEvent.bind(handler);
+    handler.onEvent = (event) => {
+      if (event.kind === 'refPrice' && event.priceTicks === 1) throw new Error('a bug in a door');
+      record(event);
+    };
+    venue.send([
+      { kind: 'refPrice', symbol: 'BTC-PERP', priceTicks: 1 },
+      { kind: 'refPrice', symbol: 'BTC-PERP', priceTicks: 2 },
+    ]);
+    await waitUntil(() => handler.events.length === 1, 'the second event');
+    assert.deepEqual(
+      handler.events.map((e) => (e.kind === 'refPrice' ? e.priceTicks : -1)),
+      [2],
+    );
+    assert.ok(logged.includes('error handling a venue message failed'), logged.join('; '));
+    assert.equal(link.isUp, true);
+    assert.equal(link.stats.disconnects, 0);
+  });
+});
+
 describe('venue link: bad input from the venue', () => {
   for (const [name, bytes] of [
     ['bytes that are no Envelope', Buffer.from([4, 0, 0, 0, 0xde, 0xad, 0xbe, 0xef])],
