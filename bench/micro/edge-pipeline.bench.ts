@@ -209,7 +209,7 @@ function measureFix(options: MicroOptions): BenchResult {
       logonTimeoutMs: 5000,
     },
     { send: () => void outbound++, close: () => undefined },
-    new FixAuthenticator(runtime, edge.lockout, new SenderCompIdClaims(), '127.0.0.1'),
+    new FixAuthenticator(runtime, edge.lockout, edge.replay, new SenderCompIdClaims(), '127.0.0.1'),
     new FixConnection(edge, '127.0.0.1', 1),
     timers,
   );

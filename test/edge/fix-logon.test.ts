@@ -141,6 +141,27 @@ describe('FIX Logon', () => {
   });
 
   describe('refusals: Logout with the code in 58, then close', () => {
+    it('a Logon copied off the wire and sent again within the window: REPLAYED, from any address', async () => {
+      for (const credentials of [mm1(), fx.credentials['MM1-rest']!]) {
+        const sender = compId('RP');
+        const logon = buildLogon({ credentials, senderCompId: sender });
+        const first = await RawFix.open(fx);
+        first.send(logon);
+        await first.next('A');
+        await first.close();
+        // The same bytes again, from this address and from another one.
+        assertRefused(await refusedLogon(fx, logon), 'REPLAYED');
+        assertRefused(await refusedLogon(fx, logon, { localAddress: '127.0.0.3' }), 'REPLAYED');
+        // A new Logon (a new SendingTime, so a new signature) of the same client is welcome.
+        const again = await rawLogon(fx, {
+          credentials,
+          senderCompId: sender,
+          sendingTimeMs: Date.now() + 1,
+        });
+        await again.close();
+      }
+    });
+
     it('a signature made with other key material: AUTH_BAD_SIGNATURE', async () => {
       const wrongEd: Credentials = {
         type: 'ed25519',

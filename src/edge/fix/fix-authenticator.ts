@@ -1,8 +1,10 @@
 // Who is logging on over FIX? (SPEC section 5, Logon.) The signature over the
 // Logon's 35, 49, 56, 34 and 52 values, verified natively with the key's
 // registered material, then the key's standing (revoked, validity window,
-// source address). Failures count toward the lockout per address and per key,
-// shared with the REST door. SenderCompIDs are unique among a key's live sessions.
+// source address), then the replay cache: a Logon copied off the wire and sent
+// again within the receive window is REPLAYED, as a REST request would be.
+// Failures count toward the lockout per address and per key, shared with the
+// REST door. SenderCompIDs are unique among a key's live sessions.
 
 import type { LogonAuthenticator } from '../../fix/session.ts';
 import { verifyEd25519, verifyHmacSha256 } from '../../native/keys.ts';
@@ -10,6 +12,7 @@ import { PASS, RejectCode, type Verdict } from '../../pipeline/reject-codes.ts';
 import { type ApiKeyState, KeyType } from '../../state/api-keys.ts';
 import type { Lockout } from '../../state/lockout.ts';
 import type { FirewallRuntime } from '../../state/runtime.ts';
+import { type ReplayCache, ReplayVerdict, signatureKeyFromBytes } from '../replay-cache.ts';
 
 export class FixAuthenticator implements LogonAuthenticator {
   private readonly result: { verdict: number; key: ApiKeyState | null } = { verdict: PASS, key: null };
@@ -17,6 +20,8 @@ export class FixAuthenticator implements LogonAuthenticator {
   constructor(
     private readonly runtime: FirewallRuntime,
     private readonly lockout: Lockout,
+    /** The REST door's cache: one receive window, and a signature is never valid for both doors. */
+    private readonly replay: ReplayCache,
     private readonly claims: SenderCompIdClaims,
     /** The source address of the connection this authenticator serves. */
     private readonly ip: string,
@@ -72,6 +77,10 @@ export class FixAuthenticator implements LogonAuthenticator {
     if (nowMs >= key.expiresAtMs) return RejectCode.KEY_EXPIRED;
     // A session from an address the key may not use is refused at the door, not order by order.
     if (!key.cidrs.matches(this.ip)) return RejectCode.IP_NOT_ALLOWED;
+    // Recorded only once verified (an attacker who cannot sign cannot fill the cache). A full
+    // cache cannot tell a replay from a fresh Logon: refuse rather than let one through.
+    if (this.replay.check(signatureKeyFromBytes(signature), nowMs) !== ReplayVerdict.FRESH)
+      return RejectCode.REPLAYED;
     return PASS;
   }
 }

@@ -117,7 +117,7 @@ export class FixEndpoint {
             logonTimeoutMs: config.logonTimeoutMs,
           },
           transport,
-          new FixAuthenticator(this.edge.runtime, this.edge.lockout, this.claims, data.ip),
+          new FixAuthenticator(this.edge.runtime, this.edge.lockout, this.edge.replay, this.claims, data.ip),
           new FixConnection(this.edge, data.ip, this.nextConnectionId++),
           timers,
         );
