@@ -88,8 +88,9 @@ export interface LogonAuthenticator {
   /** ... and release when the session ends. */
   release(keyId: string, senderCompId: string): void;
   /**
-   * Optional: told about the Logon failures the session decides before authenticate() is
-   * reached and that count toward the lockout (TIMESTAMP_OUT_OF_WINDOW, AUTH_UNKNOWN_KEY).
+   * Optional: told about every Logon failure the session decides itself (all but
+   * authenticate()'s own), for the lockout (SPEC: failures count toward it). `keyId` is the
+   * key to count against as well as the address, or null for the address alone.
    */
   recordFailure?(keyId: string | null, verdict: number, nowMs: number): void;
 }
@@ -491,7 +492,7 @@ export class FixSession {
   /** Bad 8/9/10 or not tag=value: the session ends (SPEC section 5). */
   private onGarbled(error: ParseErrorValue): void {
     this.counters.garbled++;
-    if (this.stateValue === 'awaiting-logon') this.counters.logonFailures++;
+    if (this.stateValue === 'awaiting-logon') this.logonFailed(null, RejectCode.INVALID_REQUEST);
     this.logout(`Garbled message: ${parseErrorText(error)}`);
   }
 
@@ -500,7 +501,7 @@ export class FixSession {
     const tag = msg.errorTag;
     const what = tag > 0 ? `${parseErrorText(error)} (tag ${tag})` : parseErrorText(error);
     if (this.stateValue === 'awaiting-logon') {
-      this.counters.logonFailures++;
+      this.logonFailed(null, RejectCode.INVALID_REQUEST);
       this.logout(rejectText(RejectCode.INVALID_REQUEST, what));
       return;
     }
@@ -671,16 +672,18 @@ export class FixSession {
       this.peerCompId = Buffer.from(msg.buffer.subarray(start, end));
     }
     if (msg.getChar(Tag.MsgType) !== MsgTypeByte.Logon) {
+      this.logonFailed(null, RejectCode.AUTH_MISSING);
       this.refuseLogon(RejectCode.AUTH_MISSING, 'the first message must be a Logon');
       return;
     }
     const now = this.timers.now();
     const check = readLogon(msg, this.options, now);
     if (!check.ok) {
-      if (check.code === RejectCode.TIMESTAMP_OUT_OF_WINDOW || check.code === RejectCode.AUTH_UNKNOWN_KEY) {
-        const keyId = msg.getAscii(Tag.Username);
-        this.authenticator.recordFailure?.(keyId ?? null, check.code, now);
-      }
+      // A stale SendingTime or a key that does not exist also counts against the key named;
+      // a Logon malformed otherwise against the address alone.
+      const againstKey =
+        check.code === RejectCode.TIMESTAMP_OUT_OF_WINDOW || check.code === RejectCode.AUTH_UNKNOWN_KEY;
+      this.logonFailed(againstKey ? (msg.getAscii(Tag.Username) ?? null) : null, check.code);
       this.refuseLogon(check.code, check.text);
       return;
     }
@@ -693,10 +696,13 @@ export class FixSession {
       now,
     );
     if (verdict !== PASS) {
+      // authenticate() counted it toward the lockout itself.
+      this.counters.logonFailures++;
       this.refuseLogon(verdict, undefined);
       return;
     }
     if (!this.authenticator.claim(request.keyId, request.senderCompId)) {
+      this.logonFailed(null, RejectCode.INVALID_REQUEST);
       this.refuseLogon(
         RejectCode.INVALID_REQUEST,
         `SenderCompID ${request.senderCompId} is already logged on with this key`,
@@ -728,8 +734,14 @@ export class FixSession {
     this.app.onLogon(this);
   }
 
-  private refuseLogon(code: number, text: string | undefined): void {
+  /** A Logon failure decided here: counted, and told to the lockout (per address, and per key when given). */
+  private logonFailed(keyId: string | null, code: number): void {
     this.counters.logonFailures++;
+    this.authenticator.recordFailure?.(keyId, code, this.timers.now());
+  }
+
+  /** Logout with the code in 58 (the failure already counted by the caller). */
+  private refuseLogon(code: number, text: string | undefined): void {
     const info = codeInfo(code);
     this.logout(`${info.code}: ${text ?? info.message}`);
   }
@@ -737,7 +749,7 @@ export class FixSession {
   private onLogonTimeout(): void {
     this.logonTimerSet = false;
     if (this.stateValue !== 'awaiting-logon') return;
-    this.counters.logonFailures++;
+    this.logonFailed(null, RejectCode.AUTH_MISSING);
     try {
       this.endWithLogout(
         rejectText(RejectCode.AUTH_MISSING, `no Logon within ${this.options.logonTimeoutMs} ms`),

@@ -433,6 +433,7 @@ describe('FIX Logon lockout (authFailuresBeforeLockout = 3)', () => {
       configure: (config) => {
         config.limits.authFailuresBeforeLockout = 3;
         config.limits.lockoutMs = 60_000;
+        config.session.logonTimeoutMs = 300;
       },
     });
   });
@@ -502,5 +503,48 @@ describe('FIX Logon lockout (authFailuresBeforeLockout = 3)', () => {
       await refusedLogon(fx, buildLogon({ credentials: mm1rest, senderCompId: compId() }), from),
       'LOCKED_OUT',
     );
+  });
+
+  it('every kind of Logon failure counts: not a Logon, garbled, timed out, malformed, CompID taken', async () => {
+    const mm1 = fx.credentials['MM1-fix']!;
+    const first = { localAddress: '127.0.0.9' };
+    const sender = compId('LK');
+    assertRefused(await refusedLogon(fx, encode('0', header(sender, 1)), first), 'AUTH_MISSING');
+    const garbled = Buffer.from(buildLogon({ credentials: mm1, senderCompId: sender }));
+    garbled[garbled.length - 2] = garbled[garbled.length - 2] === 0x30 ? 0x31 : 0x30; // the CheckSum
+    assert.match((await refusedLogon(fx, garbled, first)).text, /^Garbled message/);
+    const silent = await RawFix.open(fx, first);
+    await silent.waitClose();
+    assert.match(silent.received.at(-1)?.get(Tag.Text) ?? '', /^AUTH_MISSING: no Logon/);
+    assertRefused(
+      await refusedLogon(fx, buildLogon({ credentials: mm1, senderCompId: compId() }), first),
+      'LOCKED_OUT',
+    );
+
+    // A Logon with a good signature clears the address's count (the key was proven), so the
+    // refusal that comes after the signature check goes first here.
+    const second = { localAddress: '127.0.0.10' };
+    const live = await rawLogon(fx, { credentials: mm1, senderCompId: sender });
+    assertRefused(
+      await refusedLogon(fx, buildLogon({ credentials: mm1, senderCompId: sender }), second),
+      'INVALID_REQUEST',
+    );
+    assertRefused(
+      await refusedLogon(fx, buildLogon({ credentials: mm1, senderCompId: compId(), seq: 2 }), second),
+      'INVALID_REQUEST',
+    );
+    assertRefused(
+      await refusedLogon(
+        fx,
+        buildLogon({ credentials: mm1, senderCompId: compId(), omit: [Tag.HeartBtInt] }),
+        second,
+      ),
+      'AUTH_MISSING',
+    );
+    assertRefused(
+      await refusedLogon(fx, buildLogon({ credentials: mm1, senderCompId: compId() }), second),
+      'LOCKED_OUT',
+    );
+    await live.close();
   });
 });
