@@ -402,6 +402,7 @@ describe('REST lockout after authFailuresBeforeLockout failures, per address and
   let victim: Credentials;
   let other: Credentials;
   let flaky: Credentials;
+  let gone: Credentials;
   before(async () => {
     fx = await startFirewallFixture({
       configure: (config) => {
@@ -411,8 +412,10 @@ describe('REST lockout after authFailuresBeforeLockout failures, per address and
         victim = addHmacKey(config, { id: 'victim', account: 'MM1' });
         other = addHmacKey(config, { id: 'other', account: 'MM2' });
         flaky = addHmacKey(config, { id: 'flaky', account: 'MM2' });
+        gone = addHmacKey(config, { id: 'gone', account: 'MM2' });
       },
     });
+    fx.firewall.runtime.revokeKey('gone');
     port = fx.firewall.port;
   });
   after(() => fx.stop());
@@ -486,5 +489,27 @@ describe('REST lockout after authFailuresBeforeLockout failures, per address and
       }
       assertSuccess(await signed(port, flaky, 'GET', '/api/v1/limits', { localAddress: from }), 200);
     }
+  });
+
+  it('a good signature from a revoked key counts as a failure, and clears nothing', async () => {
+    const from = '127.0.0.60';
+    const stranger: Credentials = { type: 'hmac-sha256', keyId: 'nobody', secret: 'x' };
+    for (let i = 0; i < FAILURES - 1; i++) {
+      assertError(
+        await signed(port, stranger, 'GET', '/api/v1/limits', { localAddress: from }),
+        401,
+        'AUTH_UNKNOWN_KEY',
+      );
+    }
+    assertError(
+      await signed(port, gone, 'GET', '/api/v1/limits', { localAddress: from }),
+      401,
+      'KEY_REVOKED',
+    );
+    assertError(
+      await signed(port, other, 'GET', '/api/v1/limits', { localAddress: from }),
+      401,
+      'LOCKED_OUT',
+    );
   });
 });

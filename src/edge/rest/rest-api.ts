@@ -83,6 +83,16 @@ export const REST_ROUTES: readonly RestRoute[] = [
   },
 ];
 
+/** Whether the verdict refuses the key itself, whatever was asked (it counts toward the lockout). */
+function refusesKey(verdict: Verdict): boolean {
+  return (
+    verdict === RejectCode.KEY_REVOKED ||
+    verdict === RejectCode.KEY_EXPIRED ||
+    verdict === RejectCode.KEY_NOT_YET_VALID ||
+    verdict === RejectCode.IP_NOT_ALLOWED
+  );
+}
+
 const utf8 = new TextDecoder();
 const EMPTY = new Uint8Array(0);
 
@@ -315,7 +325,6 @@ export class RestApi {
       return;
     }
     const key = auth.key!;
-    lockout.recordSuccess(head.ip, key.id, now);
     call.keyId = key.id;
     req.key = key;
     req.account = key.account;
@@ -351,6 +360,11 @@ export class RestApi {
       const allowed = authorize(req, now);
       if (allowed !== PASS) verdict = allowed;
     }
+    // A good signature from a key that may not be used (revoked, outside its validity, from
+    // this address) is a failed authentication for the lockout, as at a FIX Logon; anything
+    // else proved the key, and clears the counts.
+    if (refusesKey(verdict)) lockout.recordFailure(head.ip, key.id, now);
+    else lockout.recordSuccess(head.ip, key.id, now);
     call.limitBy(key.account.limitKey, key.account.orderPolicy, 'account', key.account.ordersPerSec);
     if (verdict !== PASS) {
       call.fail(verdict, req.detail, req.retryAfterNs);
