@@ -10,6 +10,7 @@ import { RateLimiter } from '../native/rate-limiter.ts';
 import type { PipelineState } from '../pipeline/pipeline.ts';
 import { ConfigError, type LoadedConfig } from './config/load.ts';
 import type { Config } from './config/schema.ts';
+import { startOnlyChanges } from './config/start-only.ts';
 import { buildModel, type FirewallModel, releaseKeys } from './firewall-model.ts';
 import { OrderRegistry } from './order-registry.ts';
 import { IndexAllocator, type SharedTableSizes, SharedTables } from './shared-tables.ts';
@@ -82,6 +83,8 @@ export class FirewallRuntime {
    */
   reload(loaded: LoadedConfig): ReloadSummary {
     const previous = this.current;
+    const fixed = startOnlyChanges(previous.config, loaded.config);
+    if (fixed.length > 0) throw new ConfigError('reload', fixed);
     const next = this.build(loaded);
     this.current = next;
     this.pipeline.policies = next.policies;

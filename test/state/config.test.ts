@@ -264,6 +264,39 @@ describe('reload', () => {
     assert.equal(registeredKeyCount(), before);
   });
 
+  it('refuses a reload that changes a setting read only at start, naming each one, and changes nothing', () => {
+    const runtime = new FirewallRuntime(loadConfigFromObject(baseConfig(), 'test', { env: ENV }));
+    try {
+      const first = runtime.model;
+      const next = baseConfig();
+      next.session.recvWindowMs += 1000;
+      next.limits.lockoutMs += 1;
+      next.venue.port += 1;
+      next.markets[0].status = 'halted'; // would be fine alone
+      assert.throws(
+        () => runtime.reload(loadConfigFromObject(next, 'test', { env: ENV })),
+        (error: unknown) => {
+          assert.ok(error instanceof ConfigError);
+          assert.deepEqual(
+            error.problems.map((p) => p.path),
+            ['$.venue', '$.session.recvWindowMs', '$.limits.lockoutMs'],
+          );
+          assert.match(error.problems[0]!.message, /restart/);
+          return true;
+        },
+      );
+      assert.equal(runtime.model, first);
+      assert.equal(runtime.config.session.recvWindowMs, baseConfig().session.recvWindowMs);
+      // The same change without the start-only settings goes through.
+      const allowed = baseConfig();
+      allowed.markets[0].status = 'halted';
+      runtime.reload(loadConfigFromObject(allowed, 'test', { env: ENV }));
+      assert.notEqual(runtime.model, first);
+    } finally {
+      runtime.close();
+    }
+  });
+
   it('leaves the running model untouched when a reload does not fit', () => {
     const before = registeredKeyCount();
     const runtime = new FirewallRuntime(loadConfigFromObject(baseConfig(), 'test', { env: ENV }), {
