@@ -9,8 +9,8 @@
 //   (as the REST door treats its timestamp);
 // - 553 not printable ASCII: AUTH_UNKNOWN_KEY (no key can have that id);
 // - any other bad value (49 not [A-Za-z0-9_-]{1,32}, 56 not ours, 34 not 1, 98 not 0,
-//   108 outside 1..maxHeartBtInt, 141 not Y, 8013 not Y|N, 95 not the length of 96):
-//   INVALID_REQUEST.
+//   108 outside 1..maxHeartBtInt, 141 not Y, 8013 not Y|N, 95 not the length of 96,
+//   43=Y as on any message): INVALID_REQUEST.
 // A 96 that is not valid base64 is not refused here: it is handed on as an empty
 // signature, so that the authenticator refuses it and counts the failure.
 //
@@ -123,6 +123,9 @@ export function readLogon(msg: FixMessage, options: ResolvedSessionOptions, nowM
   }
   if (msg.getInt(Tag.MsgSeqNum) !== 1) {
     return fail(RejectCode.INVALID_REQUEST, 'MsgSeqNum (34) of a Logon must be 1');
+  }
+  if (msg.getChar(Tag.PossDupFlag) === Y) {
+    return fail(RejectCode.INVALID_REQUEST, 'PossDupFlag messages are not accepted');
   }
   if (msg.getInt(Tag.EncryptMethod) !== 0) {
     return fail(RejectCode.INVALID_REQUEST, 'EncryptMethod (98) must be 0');

@@ -141,6 +141,15 @@ describe('FIX Logon', () => {
   });
 
   describe('refusals: Logout with the code in 58, then close', () => {
+    it('PossDupFlag=Y on a Logon: INVALID_REQUEST, as on any message', async () => {
+      const logon = buildLogon({
+        credentials: mm1(),
+        senderCompId: compId(),
+        extra: [[Tag.PossDupFlag, 'Y']],
+      });
+      assertRefused(await refusedLogon(fx, logon), 'INVALID_REQUEST');
+    });
+
     it('a Logon copied off the wire and sent again within the window: REPLAYED, from any address', async () => {
       for (const credentials of [mm1(), fx.credentials['MM1-rest']!]) {
         const sender = compId('RP');

@@ -305,6 +305,13 @@ describe('FIX orders', () => {
         },
         { name: 'Price abc', fields: newOrderFields({ [Tag.Price]: 'abc' }), tag: Tag.Price, reason: 6 },
         { name: 'Price 1e5', fields: newOrderFields({ [Tag.Price]: '1e5' }), tag: Tag.Price, reason: 6 },
+        {
+          // The malformed field is told, not the well-formed one off its lot before it.
+          name: 'Price abc after a quantity off its lot',
+          fields: newOrderFields({ [Tag.OrderQty]: '0.0015', [Tag.Price]: 'abc' }),
+          tag: Tag.Price,
+          reason: 6,
+        },
       ];
       for (const { name, fields, tag, reason } of cases) {
         const seq = client.send('D', fields);
@@ -327,6 +334,33 @@ describe('FIX orders', () => {
       ]);
       reject = await client.waitFor('reject');
       assert.deepEqual([reject.refSeqNum, reject.refTagId, reject.reason], [seq, Tag.Side, 5]);
+      // A cancel's TransactTime is checked as a new order's is.
+      seq = client.send('F', [
+        [Tag.ClOrdID, 'c-10'],
+        [Tag.OrigClOrdID, 'x'],
+        [Tag.Symbol, 'BTC-PERP'],
+        [Tag.Side, '1'],
+        [Tag.TransactTime, 'yesterday'],
+      ]);
+      reject = await client.waitFor('reject');
+      assert.deepEqual([reject.refSeqNum, reject.refTagId, reject.reason], [seq, Tag.TransactTime, 6]);
+      // A replace restates a limit order: OrdType 1 is refused, and 44 is required.
+      const replace = (ordType: string, price: string | null): FieldList => [
+        [Tag.ClOrdID, clOrdId('r')],
+        [Tag.OrigClOrdID, 'x'],
+        [Tag.Symbol, 'BTC-PERP'],
+        [Tag.Side, '1'],
+        [Tag.OrderQty, '0.01'],
+        [Tag.OrdType, ordType],
+        ...(price === null ? [] : ([[Tag.Price, price]] as const)),
+        [Tag.TransactTime, formatUtcTimestamp(Date.now())],
+      ];
+      seq = client.send('G', replace('1', '64000'));
+      reject = await client.waitFor('reject');
+      assert.deepEqual([reject.refSeqNum, reject.refTagId, reject.reason], [seq, Tag.OrdType, 5]);
+      seq = client.send('G', replace('1', null));
+      reject = await client.waitFor('reject');
+      assert.deepEqual([reject.refSeqNum, reject.refTagId, reject.reason], [seq, Tag.Price, 1]);
       seq = client.send('q', [
         [Tag.ClOrdID, 'mc-3'],
         [Tag.MassCancelRequestType, '9'],

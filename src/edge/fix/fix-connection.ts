@@ -55,6 +55,7 @@ const REPLACE_FIELDS = [
   Tag.Side,
   Tag.OrderQty,
   Tag.OrdType,
+  Tag.Price,
   Tag.TransactTime,
 ];
 const MASS_CANCEL_FIELDS = [Tag.ClOrdID, Tag.MassCancelRequestType];
@@ -210,6 +211,14 @@ export class FixConnection implements SessionApplication, OrderOwner {
         SessionRejectReason.ValueIncorrect,
         'OrdType must be 1 (market) or 2 (limit)',
       );
+    // A replace restates a resting order's price (SPEC: G carries 44): it is a limit order.
+    if (ordType !== 0x32 && req.action === Action.REPLACE)
+      return this.badField(
+        session,
+        Tag.OrdType,
+        SessionRejectReason.ValueIncorrect,
+        'OrdType of a replace must be 2 (limit)',
+      );
     req.type = ordType === 0x31 ? OrderType.MARKET : OrderType.LIMIT;
     if (msg.has(Tag.TimeInForce)) {
       const tif = TIF_BY_BYTE[msg.getChar(Tag.TimeInForce)];
@@ -222,14 +231,7 @@ export class FixConnection implements SessionApplication, OrderOwner {
         );
       req.tif = tif as OrderRequest['tif'];
     }
-    if (Number.isNaN(msg.getUtcTimestampMs(Tag.TransactTime))) {
-      return this.badField(
-        session,
-        Tag.TransactTime,
-        SessionRejectReason.IncorrectDataFormat,
-        'TransactTime is not a UTCTimestamp',
-      );
-    }
+    if (!this.readTransactTime(session, msg)) return false;
     const buf = msg.buffer;
     setQuantity(req, market, buf, msg.valueStart(Tag.OrderQty), msg.valueEnd(Tag.OrderQty));
     if (req.fieldError === RejectCode.INVALID_REQUEST) {
@@ -243,9 +245,9 @@ export class FixConnection implements SessionApplication, OrderOwner {
           SessionRejectReason.RequiredTagMissing,
           'Price is required for a limit order',
         );
-      const error = req.fieldError;
+      // A malformed price is told even after a quantity off its lot (setPrice puts it first).
       setPrice(req, market, buf, msg.valueStart(Tag.Price), msg.valueEnd(Tag.Price));
-      if (error === PASS && (req.fieldError as Verdict) === RejectCode.INVALID_REQUEST) {
+      if ((req.fieldError as Verdict) === RejectCode.INVALID_REQUEST) {
         return this.badField(session, Tag.Price, SessionRejectReason.IncorrectDataFormat, req.detail);
       }
     } else if (msg.has(Tag.Price)) {
@@ -274,6 +276,17 @@ export class FixConnection implements SessionApplication, OrderOwner {
       'ClOrdID must be 1-36 characters of A-Z a-z 0-9 _ -',
     );
     return null;
+  }
+
+  /** TransactTime (60), required of D, F and G, must be a UTCTimestamp (its value is not used). */
+  private readTransactTime(session: FixSession, msg: FixMessage): boolean {
+    if (!Number.isNaN(msg.getUtcTimestampMs(Tag.TransactTime))) return true;
+    return this.badField(
+      session,
+      Tag.TransactTime,
+      SessionRejectReason.IncorrectDataFormat,
+      'TransactTime is not a UTCTimestamp',
+    );
   }
 
   private onNewOrder(session: FixSession, msg: FixMessage): void {
@@ -326,7 +339,9 @@ export class FixConnection implements SessionApplication, OrderOwner {
       return;
     }
     req.market = market;
-    const read = replace ? this.readOrderFields(session, msg, req, market) : this.readSide(session, msg, req);
+    const read = replace
+      ? this.readOrderFields(session, msg, req, market)
+      : this.readSide(session, msg, req) && this.readTransactTime(session, msg);
     if (!read) return;
     const { runtime, router } = this.edge;
     let verdict: Verdict = runPipeline(req, runtime.pipeline, session.receivedAtMs);
