@@ -20,7 +20,8 @@ export function setPrice(
     req.priceTicks = ticks;
     return;
   }
-  const code = ticks === 0 ? RejectCode.INVALID_REQUEST : codeOf(ticks as DecimalErrorValue, RejectCode.TICK_SIZE);
+  const code =
+    ticks === 0 ? RejectCode.INVALID_REQUEST : codeOf(ticks as DecimalErrorValue, RejectCode.TICK_SIZE);
   if (!tellsFirst(code, req.fieldError)) return;
   req.fieldError = code;
   req.detail =
@@ -45,7 +46,9 @@ export function setQuantity(
   }
   // A quantity too large to represent is certainly above the maximum.
   const code =
-    lots === DecimalError.TOO_LARGE ? RejectCode.MAX_QTY : codeOf(lots as DecimalErrorValue, RejectCode.LOT_SIZE);
+    lots === DecimalError.TOO_LARGE
+      ? RejectCode.MAX_QTY
+      : codeOf(lots as DecimalErrorValue, RejectCode.LOT_SIZE);
   if (!tellsFirst(code, req.fieldError)) return;
   req.fieldError = code;
   req.detail = `quantity ${decimalErrorText(lots as DecimalErrorValue)}${onStep(lots, market.lotSize, 'lot')}`;
@@ -57,7 +60,9 @@ export function setQuantity(
  * FIX Reject (35=3) comes before a business refusal.
  */
 function tellsFirst(code: RejectCodeValue, recorded: number): boolean {
-  return recorded === PASS || (code === RejectCode.INVALID_REQUEST && recorded !== RejectCode.INVALID_REQUEST);
+  return (
+    recorded === PASS || (code === RejectCode.INVALID_REQUEST && recorded !== RejectCode.INVALID_REQUEST)
+  );
 }
 
 function codeOf(error: DecimalErrorValue, stepCode: RejectCodeValue): RejectCodeValue {
