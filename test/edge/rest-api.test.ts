@@ -326,6 +326,9 @@ describe('REST orders against the venue simulator', () => {
     assert.deepEqual(assertSuccess(await cancelAll(c), 200), { canceled: 0 });
     // An empty body means every market too; bad bodies are refused.
     assert.deepEqual(assertSuccess(await cancelAll(c, ''), 200), { canceled: 0 });
+    // And so does no body at all (no Content-Type either): every field is optional.
+    const bare = await signed(port, c, 'POST', '/api/v1/orders/cancel-all');
+    assert.deepEqual(assertSuccess(bare, 200), { canceled: 0 });
     assertError(await cancelAll(c, { symbol: 'DOGE-PERP' }), 400, 'UNKNOWN_SYMBOL');
     assertError(await cancelAll(c, { symbol: 'ETH-PERP', all: true }), 400, 'INVALID_REQUEST');
     assertError(await cancelAll(c, { symbol: 5 }), 400, 'INVALID_REQUEST');

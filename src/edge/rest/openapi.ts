@@ -146,7 +146,7 @@ export function buildOpenApi(routes: readonly RestRoute[]): Record<string, unkno
       ...(route.body
         ? {
             requestBody: {
-              required: true,
+              required: !route.bodyOptional,
               content: {
                 'application/json': { schema: toJsonSchema(route.body) },
                 'application/msgpack': { schema: toJsonSchema(route.body) },

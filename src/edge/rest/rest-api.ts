@@ -34,6 +34,8 @@ export interface RestRoute {
   /** uWS pattern; `:clOrdId` is the one parameter. */
   pattern: string;
   body: BodySchema | null;
+  /** The body may be left out altogether (every field of `body` is optional). */
+  bodyOptional: boolean;
   /** Status of the success response. */
   status: number;
   summary: string;
@@ -46,6 +48,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     method: 'POST',
     pattern: '/api/v1/orders',
     body: NEW_ORDER_BODY,
+    bodyOptional: false,
     status: 201,
     summary: 'Place an order; answers after the venue acknowledges it',
   },
@@ -54,6 +57,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     method: 'POST',
     pattern: '/api/v1/orders/cancel-all',
     body: CANCEL_ALL_BODY,
+    bodyOptional: true,
     status: 200,
     summary: "Cancel every live order of the caller's account (of one market when symbol is given)",
   },
@@ -62,6 +66,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     method: 'DELETE',
     pattern: '/api/v1/orders/:clOrdId',
     body: null,
+    bodyOptional: false,
     status: 200,
     summary: 'Cancel a live order of the account; answers after the venue cancels it',
   },
@@ -70,6 +75,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     method: 'GET',
     pattern: '/api/v1/orders/:clOrdId',
     body: null,
+    bodyOptional: false,
     status: 200,
     summary: 'An order of the account, live or finished in the last 10 minutes',
   },
@@ -78,6 +84,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     method: 'GET',
     pattern: '/api/v1/limits',
     body: null,
+    bodyOptional: false,
     status: 200,
     summary: "The caller's current rate-limit usage",
   },
@@ -254,6 +261,12 @@ export class RestApi {
       return;
     }
     const contentType = req.getHeader('content-type');
+    // No body at all (no Content-Type, no or a zero Content-Length) where every field is
+    // optional, as for cancel-all: the same as an empty object.
+    if (contentType === '' && (declared === '' || declared === '0') && route.bodyOptional) {
+      this.process(call, head, EMPTY);
+      return;
+    }
     // The exact common value first: splitting and lowercasing costs more than the rest of this check.
     const mediaType =
       contentType === 'application/json' ? contentType : contentType.split(';', 1)[0]!.trim().toLowerCase();
