@@ -908,6 +908,20 @@ describe('FIX orders', () => {
       const client = await clients.connect(fx, keys.mm7!);
       client.massCancel({ clOrdId: clOrdId('mc') }); // what the test before left open
       await client.waitFor('massCancelReport');
+      // A new post-only order onto the ask: the venue refuses it, ER 150=8 39=8 58=VENUE_REJECT.
+      const crossing = clOrdId('x');
+      client.newOrder({
+        clOrdId: crossing,
+        symbol: 'BTC-PERP',
+        side: 'buy',
+        type: 'limit',
+        qty: '0.01',
+        price: '65000',
+        postOnly: true,
+      });
+      const rejected = await client.waitFor('executionReport', (r) => r.clOrdId === crossing);
+      assert.deepEqual([rejected.execType, rejected.ordStatus], ['8', '8']);
+      assert.match(rejected.text ?? '', /^VENUE_REJECT: .*POST_ONLY_WOULD_CROSS/);
       const bidId = clOrdId('bid');
       client.newOrder({
         clOrdId: bidId,
@@ -929,7 +943,7 @@ describe('FIX orders', () => {
         price: '65000',
       });
       const refused = await client.waitFor('orderCancelReject', (r) => r.clOrdId === next);
-      assert.match(refused.text ?? '', /POST_ONLY_WOULD_CROSS/);
+      assert.match(refused.text ?? '', /^VENUE_REJECT: .*POST_ONLY_WOULD_CROSS/);
       // Nothing holds the new ClOrdID, nor the 0.8 the replace would have added: 0.1 is open,
       // so an order of 0.9 under that ClOrdID fits.
       assert.equal((await place(client, { qty: '0.9', price: '64000' }, next)).execType, '0');
@@ -1066,6 +1080,7 @@ describe('FIX orders when the venue is away', () => {
       const reject = await client.waitFor('businessReject');
       assert.equal(reject.refSeqNum, seq);
       assert.equal(reject.refMsgType, 'D');
+      assert.equal(reject.reason, 0, '380=0 (other): the message was valid, its outcome unknown');
       assert.match(reject.text ?? '', /^VENUE_TIMEOUT: /);
       assert.ok(client.isActive);
       // The order is still in flight as far as the firewall knows: its cancel, replace and a mass
