@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(build-essential python3 pkg-config libsodium-dev softhsm2 redis-server flatbuffers-compiler)
+packages=(build-essential python3 pkg-config libsodium-dev softhsm2 redis-server flatbuffers-compiler openssl)
 missing=()
 for package in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
