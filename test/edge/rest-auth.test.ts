@@ -69,6 +69,15 @@ describe('REST authentication: headers, signatures, receive window, replays', ()
     assertSuccess(await signed(port, ed, 'POST', '/api/v1/orders', { body: order() }), 201);
   });
 
+  it('a 401 names the scheme in WWW-Authenticate (RFC 9110); other errors do not', async () => {
+    const res = await signed(port, mm1, 'GET', '/api/v1/limits', { omit: 'X-PC-SIGNATURE' });
+    assertError(res, 401, 'AUTH_MISSING');
+    assert.match(res.headers['www-authenticate'] ?? '', /^PC-Signature realm="portcullis"/);
+    const other = await signed(port, mm1, 'GET', '/api/v1/orders/none');
+    assertError(other, 404, 'UNKNOWN_ORDER');
+    assert.equal(other.headers['www-authenticate'], undefined);
+  });
+
   it('AUTH_MISSING when any one of the three headers is missing (401)', async () => {
     for (const omit of ['X-PC-APIKEY', 'X-PC-TIMESTAMP', 'X-PC-SIGNATURE'] as const) {
       assertError(await signed(port, mm1, 'GET', '/api/v1/limits', { omit }), 401, 'AUTH_MISSING');

@@ -308,6 +308,17 @@ describe('REST request bodies', () => {
     });
     assert.equal(both.headers['content-type'], 'application/msgpack');
     assertSuccess(both, 201);
+    // Accept is weighed: msgpack refused with q=0, or weighed below JSON, gets JSON.
+    for (const [accept, type] of [
+      ['application/msgpack;q=0, application/json', 'application/json'],
+      ['application/json, application/msgpack;q=0.5', 'application/json'],
+      ['application/json;q=0.5, application/msgpack', 'application/msgpack'],
+      ['text/html, application/msgpack', 'application/msgpack'],
+    ] as const) {
+      const res = await signed(port, mm1, 'GET', '/api/v1/limits', { accept });
+      assert.equal(res.headers['content-type'], type, accept);
+      assertSuccess(res, 200);
+    }
   });
 
   it('a slow body trickled over a raw socket still works', async () => {

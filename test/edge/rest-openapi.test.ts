@@ -153,14 +153,16 @@ describe('GET /openapi.json', () => {
       const res = await send(port, { method, path });
       assertError(res, 404, 'INVALID_REQUEST');
     }
-    for (const [method, path] of [
-      ['PUT', '/api/v1/orders'],
-      ['GET', '/api/v1/orders'],
-      ['PATCH', '/api/v1/orders/abc'],
-      ['POST', '/api/v1/limits'],
+    for (const [method, path, allow] of [
+      ['PUT', '/api/v1/orders', 'POST'],
+      ['GET', '/api/v1/orders', 'POST'],
+      ['PATCH', '/api/v1/orders/abc', 'DELETE, GET'],
+      ['POST', '/api/v1/limits', 'GET'],
     ] as const) {
       const res = await send(port, { method, path });
       assertError(res, 405, 'INVALID_REQUEST');
+      // RFC 9110: a 405 names the methods the path has.
+      assert.equal(res.headers.allow, allow, `${method} ${path}`);
     }
   });
 

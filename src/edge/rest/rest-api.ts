@@ -19,6 +19,7 @@ import type { MarketState } from '../../state/markets.ts';
 import type { EdgeContext } from '../edge-context.ts';
 import { MarketLookup } from '../market-lookup.ts';
 import { peerAddress } from '../peer-address.ts';
+import { prefersMsgpack } from './accept.ts';
 import { type BodySchema, CANCEL_ALL_BODY, checkBody, NEW_ORDER_BODY } from './body-schema.ts';
 import { NewOrderJson } from './new-order-json.ts';
 import { buildOpenApi } from './openapi.ts';
@@ -152,10 +153,14 @@ export class RestApi {
     }
     // Anything else under the API: a clear error, not uWS's empty 404.
     app.any('/api/*', (res, req) => {
-      const known = REST_ROUTES.some((r) => matches(r.pattern, req.getUrl()));
+      const url = req.getUrl();
+      // A known path asked with another method: 405 with the methods it has (RFC 9110: Allow).
+      const methods = REST_ROUTES.filter((r) => matches(r.pattern, url)).map((r) => r.method);
       const ipKey = this.ipKey(peerAddress(res));
       const call = this.newCall(res, req.getHeader('accept'), ipKey);
-      call.failWithStatus(known ? 405 : 404, `no route ${req.getCaseSensitiveMethod()} ${req.getUrl()}`);
+      const message = `no route ${req.getCaseSensitiveMethod()} ${url}`;
+      if (methods.length > 0) call.failWithStatus(405, message, { Allow: methods.join(', ') });
+      else call.failWithStatus(404, message);
     });
   }
 
@@ -178,13 +183,7 @@ export class RestApi {
 
   /** A call whose RateLimit headers describe the caller's address until it authenticates (SPEC: on every response). */
   private newCall(res: HttpResponse, accept: string, ipKey: bigint): RestCall {
-    const call = new RestCall(
-      res,
-      this.idPrefix,
-      this.nextRequestId++,
-      accept.includes('application/msgpack'),
-      this.hooks,
-    );
+    const call = new RestCall(res, this.idPrefix, this.nextRequestId++, prefersMsgpack(accept), this.hooks);
     call.limitBy(
       ipKey,
       this.edge.runtime.model.policies.perIp,

@@ -68,9 +68,9 @@ export class RestCall implements ReplyTarget, OrderOwner {
   }
 
   /** An INVALID_REQUEST with an HTTP status of its own (404 no such route, 405 wrong method). */
-  failWithStatus(status: number, message: string): void {
+  failWithStatus(status: number, message: string, headers?: Record<string, string>): void {
     if (this.done || this.aborted) return;
-    reply(this, status, { error: { code: 'INVALID_REQUEST', message, requestId: this.requestId } });
+    reply(this, status, { error: { code: 'INVALID_REQUEST', message, requestId: this.requestId } }, headers);
     this.hooks.logReject(this, status, 'INVALID_REQUEST', message);
   }
 

@@ -24,6 +24,14 @@ const STATUS_TEXT: Record<number, string> = {
   504: '504 Gateway Timeout',
 };
 
+/**
+ * A 401 names how to authenticate (RFC 9110 requires WWW-Authenticate on it): the request
+ * signature of SPEC section 4, in the three headers it names.
+ */
+const UNAUTHORIZED_HEADERS = {
+  'WWW-Authenticate': 'PC-Signature realm="portcullis", headers="X-PC-APIKEY X-PC-TIMESTAMP X-PC-SIGNATURE"',
+};
+
 /** The IETF RateLimit-Policy / RateLimit header values of one policy, for the caller. */
 export interface RateLimitHeaders {
   policy: string;
@@ -79,7 +87,9 @@ export function replyError(
   const headers =
     info.code === 'RATE_LIMITED'
       ? { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterNs / 1e9))) }
-      : undefined;
+      : info.httpStatus === 401
+        ? UNAUTHORIZED_HEADERS
+        : undefined;
   reply(
     target,
     info.httpStatus,
