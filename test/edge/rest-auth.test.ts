@@ -69,6 +69,24 @@ describe('REST authentication: headers, signatures, receive window, replays', ()
     assertSuccess(await signed(port, ed, 'POST', '/api/v1/orders', { body: order() }), 201);
   });
 
+  it('a GET or DELETE that carries a body is signed over that body, as sent', async () => {
+    const body = { note: 'not read by the route' };
+    // Framed by its length (Node's client would not frame a GET's body otherwise).
+    const headers = { 'Content-Length': String(Buffer.byteLength(JSON.stringify(body))) };
+    assertSuccess(await signed(port, mm1, 'GET', '/api/v1/limits', { body, headers }), 200);
+    assertError(
+      await signed(port, mm1, 'DELETE', '/api/v1/orders/none', { body, headers }),
+      404,
+      'UNKNOWN_ORDER',
+    );
+    // Signed as if there were no body, while one is sent: the bytes as sent are what counts.
+    assertError(
+      await signed(port, mm1, 'GET', '/api/v1/limits', { body, headers, signBody: new Uint8Array(0) }),
+      401,
+      'AUTH_BAD_SIGNATURE',
+    );
+  });
+
   it('a 401 names the scheme in WWW-Authenticate (RFC 9110); other errors do not', async () => {
     const res = await signed(port, mm1, 'GET', '/api/v1/limits', { omit: 'X-PC-SIGNATURE' });
     assertError(res, 401, 'AUTH_MISSING');

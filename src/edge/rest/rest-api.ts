@@ -256,7 +256,13 @@ export class RestApi {
       return;
     }
     if (route.body === null) {
-      this.process(call, head, EMPTY);
+      if (declared === '' || declared === '0') {
+        this.process(call, head, EMPTY);
+        return;
+      }
+      // A body on a route that takes none is read all the same: the signature covers the
+      // body's bytes exactly as sent (SPEC section 4). The route then ignores them.
+      this.readBody(call, head, res, maxBytes, declared);
       return;
     }
     const contentType = req.getHeader('content-type');
@@ -274,6 +280,17 @@ export class RestApi {
       return;
     }
     head.msgpackBody = mediaType === 'application/msgpack';
+    this.readBody(call, head, res, maxBytes, declared);
+  }
+
+  /** Streams the body in, its size capped as it arrives, then processes the request with it. */
+  private readBody(
+    call: RestCall,
+    head: RequestHead,
+    res: HttpResponse,
+    maxBytes: number,
+    declared: string,
+  ): void {
     let body: Buffer | null = null;
     let length = 0;
     res.onData((chunk, isLast) => {
