@@ -540,3 +540,66 @@ describe('REST lockout after authFailuresBeforeLockout failures, per address and
     );
   });
 });
+
+describe('REST limits per address and per key, and the end of a lockout', () => {
+  let fx: Fixture;
+  let port: number;
+  let a: Credentials;
+  let b: Credentials;
+  let c: Credentials;
+  let d: Credentials;
+  before(async () => {
+    fx = await startFirewallFixture({
+      configure: (config) => {
+        relaxLimits(config);
+        config.limits.perIp = { ratePerSec: 1, burst: 3 };
+        config.limits.perConnection = { ratePerSec: 0.01, burst: 4 };
+        config.limits.authFailuresBeforeLockout = 2;
+        config.limits.lockoutMs = 400;
+        a = addHmacKey(config, { id: 'per-ip', account: 'MM1' });
+        b = addHmacKey(config, { id: 'per-key', account: 'MM2' });
+        c = addHmacKey(config, { id: 'bystander', account: 'MM1' });
+        d = addHmacKey(config, { id: 'locked', account: 'MM1' });
+      },
+    });
+    port = fx.firewall.port;
+  });
+  after(() => fx.stop());
+
+  it('an address past its burst gets 429 with Retry-After rounded up to at least 1', async () => {
+    const from = { localAddress: '127.0.0.70' };
+    for (let i = 0; i < 3; i++) assertSuccess(await signed(port, a, 'GET', '/api/v1/limits', from), 200);
+    const limited = await signed(port, a, 'GET', '/api/v1/limits', from);
+    assertError(limited, 429, 'RATE_LIMITED');
+    // The next request is due in under a second: whole seconds, rounded up, at least 1.
+    assert.equal(limited.headers['retry-after'], '1');
+    // Another address is not held back.
+    assertSuccess(await signed(port, a, 'GET', '/api/v1/limits', { localAddress: '127.0.0.71' }), 200);
+  });
+
+  it('a key past its burst gets 429 from any address, with Retry-After rounded up', async () => {
+    // burst 4 at 0.01/s: the fifth request is due 100 s after the first, less the few ms since.
+    for (let i = 0; i < 4; i++) {
+      assertSuccess(
+        await signed(port, b, 'GET', '/api/v1/limits', { localAddress: `127.0.0.${80 + i}` }),
+        200,
+      );
+    }
+    const limited = await signed(port, b, 'GET', '/api/v1/limits', { localAddress: '127.0.0.84' });
+    assertError(limited, 429, 'RATE_LIMITED');
+    assert.equal(limited.headers['retry-after'], '100');
+    // Another key from the same address still works.
+    assertSuccess(await signed(port, c, 'GET', '/api/v1/limits', { localAddress: '127.0.0.84' }), 200);
+  });
+
+  it('a lockout ends after lockoutMs', async () => {
+    const from = { localAddress: '127.0.0.90' };
+    const stranger: Credentials = { type: 'hmac-sha256', keyId: 'nobody', secret: 'x' };
+    for (let i = 0; i < 2; i++) {
+      assertError(await signed(port, stranger, 'GET', '/api/v1/limits', from), 401, 'AUTH_UNKNOWN_KEY');
+    }
+    assertError(await signed(port, d, 'GET', '/api/v1/limits', from), 401, 'LOCKED_OUT');
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    assertSuccess(await signed(port, d, 'GET', '/api/v1/limits', from), 200);
+  });
+});
