@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Credentials } from '../../src/client/credentials.ts';
 import { startFirewallFixture } from '../helpers/firewall-fixture.ts';
+import { FakeVenue } from '../venue/support/fake-venue.ts';
 import {
   assertError,
   assertSuccess,
@@ -88,6 +89,64 @@ describe('VENUE_TIMEOUT (504) from a venue that never answers', () => {
     await sleep(300);
     assertSuccess(await signed(port, mm1, 'GET', '/api/v1/limits'), 200);
     assertError(await signed(port, mm1, 'POST', '/api/v1/orders', { body: order() }), 504, 'VENUE_TIMEOUT');
+  });
+});
+
+describe('VENUE_TIMEOUT, then the late answer: the order is reconciled (SPEC section 3)', () => {
+  let venue: FakeVenue;
+  let fx: Fixture;
+  let port: number;
+  let mm1: Credentials;
+  before(async () => {
+    venue = await FakeVenue.start();
+    fx = await startFirewallFixture({
+      configure: (config) => {
+        relaxLimits(config);
+        config.venue.timeoutMs = 150;
+      },
+      firewall: { venuePort: venue.port },
+    });
+    port = fx.firewall.port;
+    mm1 = fx.credentials['MM1-rest']!;
+  });
+  after(async () => {
+    await fx.stop();
+    await venue.close();
+  });
+
+  it('a late ack makes the order live, a late reject makes it rejected, as GET then shows', async () => {
+    venue.decide = () => 'hold';
+    const acked = order();
+    const refused = order();
+    for (const body of [acked, refused]) {
+      assertError(await signed(port, mm1, 'POST', '/api/v1/orders', { body }), 504, 'VENUE_TIMEOUT');
+    }
+    const [first, second] = venue.received('newOrder');
+    venue.release((r) => r.kind === 'newOrder' && r.requestId === first!.requestId);
+    venue.release(
+      (r) => r.kind === 'newOrder' && r.requestId === second!.requestId,
+      (r) => [
+        {
+          kind: 'reject',
+          requestId: r.requestId,
+          orderId: (r as { orderId: number }).orderId,
+          reason: 'LATE',
+        },
+      ],
+    );
+    const statusOf = async (clOrdId: string) =>
+      assertSuccess(await signed(port, mm1, 'GET', `/api/v1/orders/${clOrdId}`), 200).status;
+    await eventually(
+      async () => ((await statusOf(refused.clOrdId)) === 'rejected' ? true : undefined),
+      'the reject',
+    );
+    assert.equal(await statusOf(acked.clOrdId), 'new');
+    // The acknowledged order is live at the venue: it cancels as any other.
+    venue.decide = () => 'answer';
+    assert.equal(
+      assertSuccess(await signed(port, mm1, 'DELETE', `/api/v1/orders/${acked.clOrdId}`), 200).status,
+      'canceled',
+    );
   });
 });
 
