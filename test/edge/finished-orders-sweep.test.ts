@@ -37,3 +37,32 @@ describe('finished orders of an idle account', () => {
     assertError(await signed(port, mm1, 'GET', `/api/v1/orders/${body.clOrdId}`), 404, 'UNKNOWN_ORDER');
   });
 });
+
+describe('finished orders at the default retention', () => {
+  let fx: Fixture;
+  before(async () => {
+    fx = await startFirewallFixture();
+  });
+  after(() => fx.stop());
+
+  it('stay readable for at least 10 minutes (SPEC section 4)', async () => {
+    const mm1 = fx.credentials['MM1-rest']!;
+    const port = fx.firewall.port;
+    const body = {
+      clOrdId: clOrdId('keep'),
+      symbol: 'BTC-PERP',
+      side: 'buy',
+      type: 'limit',
+      qty: '0.001',
+      price: '1000',
+    };
+    assertSuccess(await signed(port, mm1, 'POST', '/api/v1/orders', { body }), 201);
+    assertSuccess(await signed(port, mm1, 'DELETE', `/api/v1/orders/${body.clOrdId}`), 200);
+    const finishedAt = Date.now();
+    const orders = fx.firewall.runtime.orders;
+    const account = fx.firewall.runtime.model.accounts.get('MM1')!.index;
+    // As a read would find it 9 minutes 59 seconds on, and long after.
+    assert.equal(orders.find(account, body.clOrdId, finishedAt + 599_000)?.clOrdId, body.clOrdId);
+    assert.equal(orders.find(account, body.clOrdId, finishedAt + 3_600_000), undefined);
+  });
+});
