@@ -1124,3 +1124,28 @@ describe('FIX orders when the venue is away', () => {
     }
   });
 });
+
+describe('FIX per-connection limit (limits.perConnection)', () => {
+  it("a session past its connection's burst gets RATE_LIMITED; another session of the key does not", async () => {
+    const fx = await startFixture({
+      configure: (config) => {
+        config.limits.perIp = { ratePerSec: 1_000_000, burst: 1_000_000 };
+        config.limits.perConnection = { ratePerSec: 0.01, burst: 3 };
+        for (const account of config.accounts)
+          account.limits = { ...account.limits, ordersPerSec: 1000, burst: 1000 };
+      },
+    });
+    const clients = new Clients();
+    try {
+      const first = await clients.connect(fx, 'MM1-fix');
+      for (let i = 0; i < 3; i++) assert.equal((await place(first, {})).execType, '0');
+      assertRejected(await place(first, {}), 'RATE_LIMITED');
+      // The limit is the connection's: a second session of the same key has its own burst.
+      const second = await clients.connect(fx, 'MM1-fix');
+      assert.equal((await place(second, {})).execType, '0');
+    } finally {
+      await clients.closeAll();
+      await fx.stop();
+    }
+  });
+});
