@@ -573,6 +573,9 @@ describe('REST limits per address and per key, and the end of a lockout', () => 
     assertError(limited, 429, 'RATE_LIMITED');
     // The next request is due in under a second: whole seconds, rounded up, at least 1.
     assert.equal(limited.headers['retry-after'], '1');
+    // The RateLimit headers describe the limit that refused: the address's, exhausted.
+    assert.match(limited.headers.ratelimit ?? '', /^"ip";r=0;/);
+    assert.match(limited.headers['ratelimit-policy'] ?? '', /^"ip";q=3;/);
     // Another address is not held back.
     assertSuccess(await signed(port, a, 'GET', '/api/v1/limits', { localAddress: '127.0.0.71' }), 200);
   });
@@ -588,6 +591,9 @@ describe('REST limits per address and per key, and the end of a lockout', () => 
     const limited = await signed(port, b, 'GET', '/api/v1/limits', { localAddress: '127.0.0.84' });
     assertError(limited, 429, 'RATE_LIMITED');
     assert.equal(limited.headers['retry-after'], '100');
+    // t: seconds until the whole burst is back (four requests at 100 s each).
+    assert.match(limited.headers.ratelimit ?? '', /^"key";r=0;t=400$/);
+    assert.match(limited.headers['ratelimit-policy'] ?? '', /^"key";q=4;/);
     // Another key from the same address still works.
     assertSuccess(await signed(port, c, 'GET', '/api/v1/limits', { localAddress: '127.0.0.84' }), 200);
   });

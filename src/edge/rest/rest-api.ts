@@ -394,7 +394,8 @@ export class RestApi {
     // else proved the key, and clears the counts.
     if (refusesKey(verdict)) lockout.recordFailure(head.ip, key.id, now);
     else lockout.recordSuccess(head.ip, key.id, now);
-    call.limitBy(key.account.limitKey, key.account.orderPolicy, 'account', key.account.ordersPerSec);
+    if (verdict === RejectCode.RATE_LIMITED) this.limitByExhausted(call, req);
+    else call.limitBy(key.account.limitKey, key.account.orderPolicy, 'account', key.account.ordersPerSec);
     if (verdict !== PASS) {
       call.fail(verdict, req.detail, req.retryAfterNs);
       return;
@@ -551,6 +552,44 @@ export class RestApi {
       req.market = market;
     }
     return PASS;
+  }
+
+  /**
+   * A 429's RateLimit headers describe the limit that refused it (the address's, the key's or
+   * the account's), so that they show nothing remaining, as the Retry-After says. Off the
+   * order's way: a refused request only.
+   */
+  private limitByExhausted(call: RestCall, req: OrderRequest): void {
+    const { limiter, config } = this.edge.runtime;
+    const policies = this.edge.runtime.model.policies;
+    const account = req.account!;
+    const cancel = req.action === Action.CANCEL || req.action === Action.MASS_CANCEL;
+    const candidates: [bigint, number, string, number][] = [
+      [req.ipLimitKey, cancel ? policies.perIpCancel : policies.perIp, 'ip', config.limits.perIp.ratePerSec],
+      [
+        req.connectionLimitKey,
+        cancel ? policies.perConnectionCancel : policies.perConnection,
+        'key',
+        config.limits.perConnection.ratePerSec,
+      ],
+      [
+        account.limitKey,
+        cancel ? account.cancelPolicy : account.orderPolicy,
+        'account',
+        account.ordersPerSec,
+      ],
+    ];
+    // An exhausted one refused (if several, the one that refills last sets the wait).
+    let chosen = candidates[2]!;
+    let longest = -1;
+    for (const candidate of candidates) {
+      const usage = limiter.usage(candidate[0], candidate[1]);
+      if (usage.remaining === 0 && usage.resetNs > longest) {
+        longest = usage.resetNs;
+        chosen = candidate;
+      }
+    }
+    call.limitBy(chosen[0], chosen[1], chosen[2], chosen[3]);
   }
 
   private limitsOf(req: OrderRequest) {
