@@ -28,7 +28,7 @@ interface Operation {
   operationId: string;
   parameters?: Json[];
   requestBody?: { content: Record<string, { schema: Json }> };
-  responses: Record<string, { content?: Record<string, { schema: Json }> }>;
+  responses: Record<string, { content?: Record<string, { schema: Json }>; headers?: Record<string, Json> }>;
 }
 
 describe('GET /openapi.json', () => {
@@ -53,6 +53,10 @@ describe('GET /openapi.json', () => {
     const schema = documented.content?.[contentType]?.schema;
     assert.ok(schema, `${name}: ${res.status} ${contentType} has a schema`);
     assert.deepEqual(validate(schema, res.data), [], `${name} ${res.status}: ${res.body.toString('utf8')}`);
+    // Every header the document promises for that status is there.
+    for (const header of Object.keys(documented.headers ?? {})) {
+      assert.ok(res.headers[header.toLowerCase()], `${name} ${res.status}: the documented ${header} header`);
+    }
   };
 
   before(async () => {

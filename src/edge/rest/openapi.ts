@@ -114,6 +114,38 @@ const AUTH_HEADERS = [
   },
 ];
 
+/** Headers on every /api/v1 response (SPEC section 4: RateLimit headers on errors too). */
+const RESPONSE_HEADERS = {
+  'X-Request-Id': {
+    description: 'the request id, also in error bodies and the log',
+    schema: { type: 'string' },
+  },
+  'RateLimit-Policy': {
+    description: 'IETF RateLimit-Policy: "name";q=burst;w=seconds to refill it',
+    schema: { type: 'string' },
+  },
+  RateLimit: {
+    description: 'IETF RateLimit: "name";r=remaining;t=seconds until full (on a 429, the limit that refused)',
+    schema: { type: 'string' },
+  },
+};
+
+/** Headers of some statuses only, added to the ones above. */
+const STATUS_HEADERS: Record<string, Record<string, unknown>> = {
+  '401': {
+    'WWW-Authenticate': {
+      description: 'PC-Signature, in the three X-PC-* headers',
+      schema: { type: 'string' },
+    },
+  },
+  '429': {
+    'Retry-After': {
+      description: 'whole seconds until the request would pass, rounded up, at least 1',
+      schema: { type: 'integer', minimum: 1 },
+    },
+  },
+};
+
 export function buildOpenApi(routes: readonly RestRoute[]): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
@@ -135,7 +167,11 @@ export function buildOpenApi(routes: readonly RestRoute[]): Record<string, unkno
         description: REJECT_CODES.filter((c) => c.httpStatus === code.httpStatus)
           .map((c) => c.code)
           .join(', '),
-        content: { 'application/json': { schema: ERROR_SCHEMA } },
+        headers: { ...RESPONSE_HEADERS, ...STATUS_HEADERS[key] },
+        content: {
+          'application/json': { schema: ERROR_SCHEMA },
+          'application/msgpack': { schema: ERROR_SCHEMA },
+        },
       };
     }
     paths[path] ??= {};
@@ -157,6 +193,7 @@ export function buildOpenApi(routes: readonly RestRoute[]): Record<string, unkno
       responses: {
         [String(route.status)]: {
           description: 'success',
+          headers: RESPONSE_HEADERS,
           content: {
             'application/json': { schema: SUCCESS_SCHEMAS[route.name] },
             'application/msgpack': { schema: SUCCESS_SCHEMAS[route.name] },
