@@ -9,6 +9,22 @@ import { assertError, assertSuccess, clOrdId, eventually, signed } from './suppo
 
 type Fixture = Awaited<ReturnType<typeof startFirewallFixture>>;
 
+/** Places a resting order over REST and cancels it: a finished order. Returns its body. */
+async function placeAndCancel(fx: Fixture, credentials: Credentials, prefix: string) {
+  const port = fx.firewall.port;
+  const body = {
+    clOrdId: clOrdId(prefix),
+    symbol: 'BTC-PERP',
+    side: 'buy',
+    type: 'limit',
+    qty: '0.001',
+    price: '1000',
+  };
+  assertSuccess(await signed(port, credentials, 'POST', '/api/v1/orders', { body }), 201);
+  assertSuccess(await signed(port, credentials, 'DELETE', `/api/v1/orders/${body.clOrdId}`), 200);
+  return body;
+}
+
 describe('finished orders of an idle account', () => {
   let fx: Fixture;
   let mm1: Credentials;
@@ -21,16 +37,7 @@ describe('finished orders of an idle account', () => {
   it('are readable for the retention, then swept out without any further order', async () => {
     const port = fx.firewall.port;
     const account = fx.firewall.runtime.model.accounts.get('MM1')!.index;
-    const body = {
-      clOrdId: clOrdId('sweep'),
-      symbol: 'BTC-PERP',
-      side: 'buy',
-      type: 'limit',
-      qty: '0.001',
-      price: '1000',
-    };
-    assertSuccess(await signed(port, mm1, 'POST', '/api/v1/orders', { body }), 201);
-    assertSuccess(await signed(port, mm1, 'DELETE', `/api/v1/orders/${body.clOrdId}`), 200);
+    const body = await placeAndCancel(fx, mm1, 'sweep');
     const orders = fx.firewall.runtime.orders;
     assert.ok(orders.finishedHeld(account) >= 1, 'held once finished');
     await eventually(() => (orders.finishedHeld(account) === 0 ? true : undefined), 'the sweep');
@@ -46,18 +53,7 @@ describe('finished orders at the default retention', () => {
   after(() => fx.stop());
 
   it('stay readable for at least 10 minutes (SPEC section 4)', async () => {
-    const mm1 = fx.credentials['MM1-rest']!;
-    const port = fx.firewall.port;
-    const body = {
-      clOrdId: clOrdId('keep'),
-      symbol: 'BTC-PERP',
-      side: 'buy',
-      type: 'limit',
-      qty: '0.001',
-      price: '1000',
-    };
-    assertSuccess(await signed(port, mm1, 'POST', '/api/v1/orders', { body }), 201);
-    assertSuccess(await signed(port, mm1, 'DELETE', `/api/v1/orders/${body.clOrdId}`), 200);
+    const body = await placeAndCancel(fx, fx.credentials['MM1-rest']!, 'keep');
     const finishedAt = Date.now();
     const orders = fx.firewall.runtime.orders;
     const account = fx.firewall.runtime.model.accounts.get('MM1')!.index;

@@ -10,7 +10,15 @@ import fc from 'fast-check';
 import type { FixClient, ProtocolError } from '../../src/client/fix-client.ts';
 import { Tag } from '../../src/fix/tags.ts';
 import { formatUtcTimestamp } from '../../src/fix/utc-timestamp.ts';
-import { Clients, clOrdId, encode, type Fixture, header, startFixture } from './support/fix-harness.ts';
+import {
+  Clients,
+  clOrdId,
+  encode,
+  type Fixture,
+  header,
+  limitBuyFields,
+  startFixture,
+} from './support/fix-harness.ts';
 
 const MAX_MESSAGE_BYTES = 1024;
 const SEED = Number(process.env.PORTCULLIS_FC_SEED ?? 20261122);
@@ -122,14 +130,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
 function mutatedOrder(client: FixClient, a: Extract<Action, { kind: 'mutated' }>): Buffer {
   const msg = encode('D', [
     ...header(client.senderCompId, client.reserveSeqNum()),
-    [Tag.ClOrdID, clOrdId('fz')],
-    [Tag.Symbol, 'BTC-PERP'],
-    [Tag.Side, '1'],
-    [Tag.OrderQty, '0.01'],
-    [Tag.OrdType, '2'],
-    [Tag.Price, '64000'],
-    [Tag.TimeInForce, '1'],
-    [Tag.TransactTime, formatUtcTimestamp(Date.now())],
+    ...limitBuyFields(clOrdId('fz')),
   ]);
   const at = a.at % msg.length;
   if (a.mode === 'replace') {

@@ -14,7 +14,7 @@ import { FixMessage } from '../../src/fix/message.ts';
 import { parseNext } from '../../src/fix/parser.ts';
 import { Tag } from '../../src/fix/tags.ts';
 import { startFirewallFixture } from '../helpers/firewall-fixture.ts';
-import { buildLogon, clOrdId, compId, encode, header } from './support/fix-harness.ts';
+import { buildLogon, clOrdId, compId, encode, header, limitBuyFields } from './support/fix-harness.ts';
 import { authHeaders } from './support/rest-harness.ts';
 
 type Fixture = Awaited<ReturnType<typeof startFirewallFixture>>;
@@ -103,19 +103,7 @@ describe('TLS: HTTPS and wss on the listen port when listen.tls is set', () => {
     const sender = compId('TLS');
     ws.send(buildLogon({ credentials: fx.credentials['MM1-fix']!, senderCompId: sender }));
     assert.equal((await until('A')).get(Tag.TargetCompID), sender);
-    ws.send(
-      encode('D', [
-        ...header(sender, 2),
-        [Tag.ClOrdID, clOrdId('tls')],
-        [Tag.Symbol, 'BTC-PERP'],
-        [Tag.Side, '1'],
-        [Tag.OrderQty, '0.01'],
-        [Tag.OrdType, '2'],
-        [Tag.Price, '64000'],
-        [Tag.TimeInForce, '1'],
-        [Tag.TransactTime, header(sender, 2).find(([tag]) => tag === Tag.SendingTime)![1]],
-      ]),
-    );
+    ws.send(encode('D', [...header(sender, 2), ...limitBuyFields(clOrdId('tls'))]));
     const report = await until('8');
     assert.equal(report.get(Tag.ExecType), '0');
     assert.equal(report.get(Tag.OrdStatus), '0');

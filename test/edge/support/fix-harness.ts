@@ -89,6 +89,20 @@ export function header(senderCompId: string, seq: number, nowMs = Date.now()): F
   ];
 }
 
+/** The body of a plain limit buy of 0.01 BTC-PERP at 64000 (after the header), under `id`. */
+export function limitBuyFields(id: string): FieldList {
+  return [
+    [Tag.ClOrdID, id],
+    [Tag.Symbol, 'BTC-PERP'],
+    [Tag.Side, '1'],
+    [Tag.OrderQty, '0.01'],
+    [Tag.OrdType, '2'],
+    [Tag.Price, '64000'],
+    [Tag.TimeInForce, '1'],
+    [Tag.TransactTime, formatUtcTimestamp(Date.now())],
+  ];
+}
+
 /** The client's next message, built by hand: `msgType`, its header with the next MsgSeqNum, then `fields`. */
 export function encodeNext(client: FixClient, msgType: string, fields: FieldList): Buffer {
   return encode(msgType, [...header(client.senderCompId, client.reserveSeqNum()), ...fields]);
