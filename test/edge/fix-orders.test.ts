@@ -536,6 +536,24 @@ describe('FIX orders', () => {
       assert.equal((await client.waitFor('close')).code, 1000);
     });
 
+    it('repeated abuse by cancels ends the session too', async () => {
+      const client = await clients.connect(fx, keys.mm4!);
+      // Hundreds of cancels a second, past the account's cancel budget: refused (35=9
+      // RATE_LIMITED), then Logout RATE_LIMITED, as for new orders.
+      let sent = 0;
+      while (client.isActive && sent < 5000) {
+        for (let i = 0; i < 100 && client.isActive; i++, sent++) {
+          client.cancel({ clOrdId: `cflood-${sent}`, origClOrdId: 'none', symbol: 'BTC-PERP', side: 'buy' });
+        }
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      const refused = await client.waitFor('orderCancelReject');
+      assert.match(refused.text ?? '', /^RATE_LIMITED: /);
+      const logout = await client.waitFor('logout');
+      assert.match(logout.text ?? '', /^RATE_LIMITED: repeated abuse/);
+      assert.equal((await client.waitFor('close')).code, 1000);
+    });
+
     it('a key revoked during the session: the next order ends the session with KEY_REVOKED', async () => {
       const client = await clients.connect(fx, keys.revocable!);
       assert.equal((await place(client, { price: '64000' })).execType, '0');

@@ -393,6 +393,7 @@ export class FixConnection implements SessionApplication, OrderOwner {
     }
     let verdict: Verdict = runPipeline(req, this.edge.runtime.pipeline, session.receivedAtMs);
     if (verdict === PASS) verdict = this.edge.router.submitMassCancel(req, this);
+    if (verdict === RejectCode.RATE_LIMITED && this.rateLimitAbuse(session)) return;
     if (verdict !== PASS) {
       this.massCancelReport(
         req.clOrdId,
@@ -453,6 +454,7 @@ export class FixConnection implements SessionApplication, OrderOwner {
     session.endMessage();
   }
 
+  /** Counts a RATE_LIMITED refusal (of any message); past the bound within a second, ends the session. */
   private rateLimitAbuse(session: FixSession): boolean {
     const second = Math.floor(Date.now() / 1000);
     if (second !== this.rateLimitSecond) {
@@ -476,6 +478,7 @@ export class FixConnection implements SessionApplication, OrderOwner {
       session.logout(rejectText(info.value, detail || undefined));
       return;
     }
+    if (code === RejectCode.RATE_LIMITED && this.rateLimitAbuse(session)) return;
     this.writeCancelReject(req.target, req.clOrdId, req.origClOrdId, replace, info.value, detail);
   }
 
