@@ -476,6 +476,8 @@ describe('FIX orders', () => {
     it('keys without the permission or the market, blocked and unverified accounts', async () => {
       const noTrade = await clients.connect(fx, keys.noTrade!);
       assertRejected(await place(noTrade, {}), 'PERMISSION_DENIED');
+      // Who may ask comes before what was asked: an unknown symbol tells such a key nothing more.
+      assertRejected(await place(noTrade, { symbol: 'DOGE-PERP' }), 'PERMISSION_DENIED');
       const ethOnly = await clients.connect(fx, keys.ethOnly!);
       assertRejected(await place(ethOnly, {}), 'MARKET_NOT_ALLOWED');
       const eth = await place(ethOnly, { symbol: 'ETH-PERP', qty: '1', price: '3000' });
@@ -491,6 +493,10 @@ describe('FIX orders', () => {
       const refused = await noCancel.waitFor('orderCancelReject');
       assert.equal(refused.cxlRejResponseTo, '1');
       assert.match(refused.text ?? '', /^PERMISSION_DENIED: /);
+      const unknownMarket = clOrdId('c');
+      noCancel.cancel({ clOrdId: unknownMarket, origClOrdId: eth.clOrdId, symbol: 'DOGE-PERP', side: 'buy' });
+      const refusedFirst = await noCancel.waitFor('orderCancelReject', (r) => r.clOrdId === unknownMarket);
+      assert.match(refusedFirst.text ?? '', /^PERMISSION_DENIED: /);
       noCancel.massCancel({ clOrdId: clOrdId('mc') });
       const massRefused = await noCancel.waitFor('massCancelReport');
       assert.equal(massRefused.response, '0');
@@ -558,9 +564,10 @@ describe('FIX orders', () => {
       const client = await clients.connect(fx, keys.revocable!);
       assert.equal((await place(client, { price: '64000' })).execType, '0');
       fx.firewall.runtime.revokeKey('mm1-revocable');
+      // Even naming a market that does not exist: the key is refused before the market is.
       client.newOrder({
         clOrdId: clOrdId(),
-        symbol: 'BTC-PERP',
+        symbol: 'DOGE-PERP',
         side: 'buy',
         type: 'limit',
         qty: '0.01',

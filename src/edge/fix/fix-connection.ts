@@ -14,6 +14,7 @@ import type { FixEncoder } from '../../fix/encoder.ts';
 import type { FixMessage } from '../../fix/message.ts';
 import { type FixSession, rejectText, requireFields, type SessionApplication } from '../../fix/session.ts';
 import { MsgType, MsgTypeByte, SessionRejectReason, Tag } from '../../fix/tags.ts';
+import { authorize } from '../../pipeline/authorize.ts';
 import { setPrice, setQuantity } from '../../pipeline/order-fields.ts';
 import { runPipeline } from '../../pipeline/pipeline.ts';
 import {
@@ -306,7 +307,11 @@ export class FixConnection implements SessionApplication, OrderOwner {
     }
     req.postOnly = execInst === '6';
     if (market === undefined) {
-      this.rejectNewOrder(session, msg, req, RejectCode.UNKNOWN_SYMBOL, `no market ${req.symbol}`);
+      // Who may ask comes before what was asked, as over REST: a revoked key or one without
+      // trade permission learns nothing about markets.
+      const allowed = authorize(req, session.receivedAtMs);
+      if (allowed !== PASS) this.rejectNewOrder(session, msg, req, allowed, req.detail);
+      else this.rejectNewOrder(session, msg, req, RejectCode.UNKNOWN_SYMBOL, `no market ${req.symbol}`);
       return;
     }
     req.market = market;
@@ -335,7 +340,9 @@ export class FixConnection implements SessionApplication, OrderOwner {
     const market = this.findMarket(msg);
     req.symbol = market?.symbol ?? msg.getString(Tag.Symbol)!;
     if (market === undefined) {
-      this.cancelRejectNow(session, req, replace, RejectCode.UNKNOWN_ORDER, `no market ${req.symbol}`);
+      const allowed = authorize(req, session.receivedAtMs);
+      if (allowed !== PASS) this.cancelRejectNow(session, req, replace, allowed, req.detail);
+      else this.cancelRejectNow(session, req, replace, RejectCode.UNKNOWN_ORDER, `no market ${req.symbol}`);
       return;
     }
     req.market = market;
