@@ -542,6 +542,32 @@ describe('FIX orders', () => {
       assert.equal((await client.waitFor('close')).code, 1000);
     });
 
+    it('a bug met while handling an order: Logout INTERNAL and close 1011; other sessions go on', async () => {
+      const client = await clients.connect(fx, 'MM1-fix');
+      const other = await clients.connect(fx, 'MM2-fix');
+      const router = fx.firewall.router;
+      const submit = router.submitNewOrder;
+      router.submitNewOrder = () => {
+        throw new Error('a bug met while forwarding');
+      };
+      try {
+        client.newOrder({
+          clOrdId: clOrdId(),
+          symbol: 'BTC-PERP',
+          side: 'buy',
+          type: 'limit',
+          qty: '0.01',
+          price: '64000',
+        });
+        const logout = await client.waitFor('logout');
+        assert.match(logout.text ?? '', /^INTERNAL: /);
+        assert.equal((await client.waitFor('close')).code, 1011);
+      } finally {
+        router.submitNewOrder = submit;
+      }
+      assert.equal((await place(other, { price: '64000' })).execType, '0');
+    });
+
     it('repeated abuse by cancels ends the session too', async () => {
       const client = await clients.connect(fx, keys.mm4!);
       // Hundreds of cancels a second, past the account's cancel budget: refused (35=9
