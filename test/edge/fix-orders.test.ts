@@ -8,6 +8,7 @@ import type { Credentials } from '../../src/client/credentials.ts';
 import type { ExecutionReport, FixClient } from '../../src/client/fix-client.ts';
 import { Tag } from '../../src/fix/tags.ts';
 import { formatUtcTimestamp } from '../../src/fix/utc-timestamp.ts';
+import { FakeVenue } from '../venue/support/fake-venue.ts';
 import {
   addAccount,
   addEd25519Key,
@@ -1197,6 +1198,98 @@ describe('FIX per-connection limit (limits.perConnection)', () => {
     } finally {
       await clients.closeAll();
       await fx.stop();
+    }
+  });
+});
+
+describe('FIX: answers the venue gives late or never', () => {
+  it('a late ack arrives as ER 150=0 and the order is live; a late reject as ER 150=8 VENUE_REJECT', async () => {
+    const venue = await FakeVenue.start();
+    const fx = await startFixture({
+      configure: (config) => {
+        config.venue.timeoutMs = 150;
+      },
+      firewall: { venuePort: venue.port },
+    });
+    const clients = new Clients();
+    try {
+      const client = await clients.connect(fx, 'MM1-fix');
+      venue.decide = () => 'hold';
+      const acked = clOrdId('late');
+      const refused = clOrdId('late');
+      for (const id of [acked, refused]) {
+        client.newOrder({
+          clOrdId: id,
+          symbol: 'BTC-PERP',
+          side: 'buy',
+          type: 'limit',
+          qty: '0.01',
+          price: '64000',
+        });
+      }
+      for (let i = 0; i < 2; i++)
+        assert.match((await client.waitFor('businessReject')).text ?? '', /^VENUE_TIMEOUT: /);
+      const [first, second] = venue.received('newOrder');
+      venue.release((r) => r.kind === 'newOrder' && r.requestId === first!.requestId);
+      venue.release(
+        (r) => r.kind === 'newOrder' && r.requestId === second!.requestId,
+        (r) => [
+          {
+            kind: 'reject',
+            requestId: r.requestId,
+            orderId: (r as { orderId: number }).orderId,
+            reason: 'LATE',
+          },
+        ],
+      );
+      const ack = await client.waitFor('executionReport', (r) => r.clOrdId === acked);
+      assert.deepEqual([ack.execType, ack.ordStatus], ['0', '0']);
+      const rejected = await client.waitFor('executionReport', (r) => r.clOrdId === refused);
+      assert.deepEqual([rejected.execType, rejected.ordStatus], ['8', '8']);
+      assert.match(rejected.text ?? '', /^VENUE_REJECT: /);
+      // The acknowledged order is live: it cancels.
+      venue.decide = () => 'answer';
+      client.cancel({ clOrdId: clOrdId('c'), origClOrdId: acked, symbol: 'BTC-PERP', side: 'buy' });
+      const canceled = await client.waitFor('executionReport', (r) => r.origClOrdId === acked);
+      assert.equal(canceled.execType, '4');
+    } finally {
+      await clients.closeAll();
+      await fx.stop();
+      await venue.close();
+    }
+  });
+
+  it('a new order in flight when the link drops: ER 150=8 39=8 VENUE_UNAVAILABLE', async () => {
+    const venue = await FakeVenue.start();
+    const fx = await startFixture({
+      configure: (config) => {
+        config.venue.timeoutMs = 10_000;
+      },
+      firewall: { venuePort: venue.port },
+    });
+    const clients = new Clients();
+    try {
+      const client = await clients.connect(fx, 'MM1-fix');
+      venue.decide = () => 'hold';
+      const id = clOrdId('drop');
+      client.newOrder({
+        clOrdId: id,
+        symbol: 'BTC-PERP',
+        side: 'buy',
+        type: 'limit',
+        qty: '0.01',
+        price: '64000',
+      });
+      await venue.waitForRequests(1);
+      venue.killConnections();
+      const lost = await client.waitFor('executionReport', (r) => r.clOrdId === id);
+      assert.deepEqual([lost.execType, lost.ordStatus], ['8', '8']);
+      assert.match(lost.text ?? '', /^VENUE_UNAVAILABLE: /);
+      assert.ok(client.isActive, 'the session goes on');
+    } finally {
+      await clients.closeAll();
+      await fx.stop();
+      await venue.close();
     }
   });
 });
