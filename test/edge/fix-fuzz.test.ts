@@ -16,6 +16,7 @@ import {
   encode,
   type Fixture,
   header,
+  limitBuy,
   limitBuyFields,
   startFixture,
 } from './support/fix-harness.ts';
@@ -227,14 +228,7 @@ describe('FIX fuzz: random frames after a valid Logon', () => {
     // The firewall still logs on and trades.
     const fresh = await clients.connect(fx, 'MM1-fix');
     const id = clOrdId('after-fuzz');
-    fresh.newOrder({
-      clOrdId: id,
-      symbol: 'BTC-PERP',
-      side: 'buy',
-      type: 'limit',
-      qty: '0.01',
-      price: '64000',
-    });
+    fresh.newOrder(limitBuy(id));
     const ack = await fresh.waitFor('executionReport', (r) => r.clOrdId === id);
     assert.equal(ack.execType, '0', ack.text);
     fresh.cancel({ clOrdId: clOrdId('c'), origClOrdId: id, symbol: 'BTC-PERP', side: 'buy' });

@@ -8,7 +8,7 @@ import type { Credentials } from '../../src/client/credentials.ts';
 import type { ExecutionReport, FixClient } from '../../src/client/fix-client.ts';
 import { Tag } from '../../src/fix/tags.ts';
 import { formatUtcTimestamp } from '../../src/fix/utc-timestamp.ts';
-import { FakeVenue } from '../venue/support/fake-venue.ts';
+import { FakeVenue, rejectWith } from '../venue/support/fake-venue.ts';
 import {
   addAccount,
   addEd25519Key,
@@ -17,6 +17,7 @@ import {
   encodeNext,
   type FieldList,
   type Fixture,
+  limitBuy,
   startFixture,
   until,
 } from './support/fix-harness.ts';
@@ -552,14 +553,7 @@ describe('FIX orders', () => {
         throw new Error('a bug met while forwarding');
       };
       try {
-        client.newOrder({
-          clOrdId: clOrdId(),
-          symbol: 'BTC-PERP',
-          side: 'buy',
-          type: 'limit',
-          qty: '0.01',
-          price: '64000',
-        });
+        client.newOrder(limitBuy(clOrdId()));
         const logout = await client.waitFor('logout');
         assert.match(logout.text ?? '', /^INTERNAL: /);
         assert.equal((await client.waitFor('close')).code, 1011);
@@ -1121,14 +1115,7 @@ describe('FIX orders when the venue is away', () => {
     try {
       const client = await clients.connect(fx, 'MM1-fix');
       const id = clOrdId();
-      const seq = client.newOrder({
-        clOrdId: id,
-        symbol: 'BTC-PERP',
-        side: 'buy',
-        type: 'limit',
-        qty: '0.01',
-        price: '64000',
-      });
+      const seq = client.newOrder(limitBuy(id));
       const reject = await client.waitFor('businessReject');
       assert.equal(reject.refSeqNum, seq);
       assert.equal(reject.refMsgType, 'D');
@@ -1202,46 +1189,42 @@ describe('FIX per-connection limit (limits.perConnection)', () => {
   });
 });
 
+/** A firewall whose venue is a FakeVenue answering after `timeoutMs` or never, and one MM1 session. */
+async function withFakeVenue(
+  timeoutMs: number,
+  run: (venue: FakeVenue, client: FixClient) => Promise<void>,
+): Promise<void> {
+  const venue = await FakeVenue.start();
+  const fx = await startFixture({
+    configure: (config) => {
+      config.venue.timeoutMs = timeoutMs;
+    },
+    firewall: { venuePort: venue.port },
+  });
+  const clients = new Clients();
+  try {
+    await run(venue, await clients.connect(fx, 'MM1-fix'));
+  } finally {
+    await clients.closeAll();
+    await fx.stop();
+    await venue.close();
+  }
+}
+
 describe('FIX: answers the venue gives late or never', () => {
   it('a late ack arrives as ER 150=0 and the order is live; a late reject as ER 150=8 VENUE_REJECT', async () => {
-    const venue = await FakeVenue.start();
-    const fx = await startFixture({
-      configure: (config) => {
-        config.venue.timeoutMs = 150;
-      },
-      firewall: { venuePort: venue.port },
-    });
-    const clients = new Clients();
-    try {
-      const client = await clients.connect(fx, 'MM1-fix');
+    await withFakeVenue(150, async (venue, client) => {
       venue.decide = () => 'hold';
       const acked = clOrdId('late');
       const refused = clOrdId('late');
       for (const id of [acked, refused]) {
-        client.newOrder({
-          clOrdId: id,
-          symbol: 'BTC-PERP',
-          side: 'buy',
-          type: 'limit',
-          qty: '0.01',
-          price: '64000',
-        });
+        client.newOrder(limitBuy(id));
       }
       for (let i = 0; i < 2; i++)
         assert.match((await client.waitFor('businessReject')).text ?? '', /^VENUE_TIMEOUT: /);
       const [first, second] = venue.received('newOrder');
-      venue.release((r) => r.kind === 'newOrder' && r.requestId === first!.requestId);
-      venue.release(
-        (r) => r.kind === 'newOrder' && r.requestId === second!.requestId,
-        (r) => [
-          {
-            kind: 'reject',
-            requestId: r.requestId,
-            orderId: (r as { orderId: number }).orderId,
-            reason: 'LATE',
-          },
-        ],
-      );
+      venue.releaseRequest(first!.requestId);
+      venue.releaseRequest(second!.requestId, rejectWith('LATE'));
       const ack = await client.waitFor('executionReport', (r) => r.clOrdId === acked);
       assert.deepEqual([ack.execType, ack.ordStatus], ['0', '0']);
       const rejected = await client.waitFor('executionReport', (r) => r.clOrdId === refused);
@@ -1252,44 +1235,20 @@ describe('FIX: answers the venue gives late or never', () => {
       client.cancel({ clOrdId: clOrdId('c'), origClOrdId: acked, symbol: 'BTC-PERP', side: 'buy' });
       const canceled = await client.waitFor('executionReport', (r) => r.origClOrdId === acked);
       assert.equal(canceled.execType, '4');
-    } finally {
-      await clients.closeAll();
-      await fx.stop();
-      await venue.close();
-    }
+    });
   });
 
   it('a new order in flight when the link drops: ER 150=8 39=8 VENUE_UNAVAILABLE', async () => {
-    const venue = await FakeVenue.start();
-    const fx = await startFixture({
-      configure: (config) => {
-        config.venue.timeoutMs = 10_000;
-      },
-      firewall: { venuePort: venue.port },
-    });
-    const clients = new Clients();
-    try {
-      const client = await clients.connect(fx, 'MM1-fix');
+    await withFakeVenue(10_000, async (venue, client) => {
       venue.decide = () => 'hold';
       const id = clOrdId('drop');
-      client.newOrder({
-        clOrdId: id,
-        symbol: 'BTC-PERP',
-        side: 'buy',
-        type: 'limit',
-        qty: '0.01',
-        price: '64000',
-      });
+      client.newOrder(limitBuy(id));
       await venue.waitForRequests(1);
       venue.killConnections();
       const lost = await client.waitFor('executionReport', (r) => r.clOrdId === id);
       assert.deepEqual([lost.execType, lost.ordStatus], ['8', '8']);
       assert.match(lost.text ?? '', /^VENUE_UNAVAILABLE: /);
       assert.ok(client.isActive, 'the session goes on');
-    } finally {
-      await clients.closeAll();
-      await fx.stop();
-      await venue.close();
-    }
+    });
   });
 });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Credentials } from '../../src/client/credentials.ts';
 import { startFirewallFixture } from '../helpers/firewall-fixture.ts';
-import { FakeVenue } from '../venue/support/fake-venue.ts';
+import { FakeVenue, rejectWith } from '../venue/support/fake-venue.ts';
 import {
   assertError,
   assertSuccess,
@@ -122,18 +122,8 @@ describe('VENUE_TIMEOUT, then the late answer: the order is reconciled (SPEC sec
       assertError(await signed(port, mm1, 'POST', '/api/v1/orders', { body }), 504, 'VENUE_TIMEOUT');
     }
     const [first, second] = venue.received('newOrder');
-    venue.release((r) => r.kind === 'newOrder' && r.requestId === first!.requestId);
-    venue.release(
-      (r) => r.kind === 'newOrder' && r.requestId === second!.requestId,
-      (r) => [
-        {
-          kind: 'reject',
-          requestId: r.requestId,
-          orderId: (r as { orderId: number }).orderId,
-          reason: 'LATE',
-        },
-      ],
-    );
+    venue.releaseRequest(first!.requestId);
+    venue.releaseRequest(second!.requestId, rejectWith('LATE'));
     const statusOf = async (clOrdId: string) =>
       assertSuccess(await signed(port, mm1, 'GET', `/api/v1/orders/${clOrdId}`), 200).status;
     await eventually(

@@ -89,7 +89,19 @@ export function header(senderCompId: string, seq: number, nowMs = Date.now()): F
   ];
 }
 
-/** The body of a plain limit buy of 0.01 BTC-PERP at 64000 (after the header), under `id`. */
+/** A plain limit buy of 0.01 BTC-PERP at 64000 under `id`, as FixClient.newOrder takes it. */
+export function limitBuy(id: string) {
+  return {
+    clOrdId: id,
+    symbol: 'BTC-PERP',
+    side: 'buy',
+    type: 'limit',
+    qty: '0.01',
+    price: '64000',
+  } as const;
+}
+
+/** The same order as FIX fields after the header, for messages built by hand. */
 export function limitBuyFields(id: string): FieldList {
   return [
     [Tag.ClOrdID, id],

@@ -110,6 +110,18 @@ export function defaultAnswer(request: OrderFlowRequest): VenueEvent[] {
   }
 }
 
+/** Answers a new order with a reject carrying `reason` (for release()). */
+export function rejectWith(reason: string): (request: OrderFlowRequest) => VenueEvent[] {
+  return (request) => [
+    {
+      kind: 'reject',
+      requestId: request.requestId,
+      orderId: (request as { orderId: number }).orderId,
+      reason,
+    },
+  ];
+}
+
 export class FakeVenue {
   /** Every request decoded, in order, over every connection (Hello and heartbeats apart). */
   readonly requests: Received[] = [];
@@ -204,6 +216,11 @@ export class FakeVenue {
       if (!held.connection.closed) this.send((events ?? this.answerFor)(held.message), held.connection);
     }
     return released;
+  }
+
+  /** Answers the held request with this id (by default as a well-behaved venue would). */
+  releaseRequest(requestId: number, events?: (request: OrderFlowRequest) => VenueEvent[]): number {
+    return this.release((r) => r.requestId === requestId, events);
   }
 
   /** Closes every open connection abruptly; the server keeps listening. */
