@@ -127,6 +127,17 @@ describe('REST request bodies', () => {
       '0\r\n\r\n',
     ]);
     assertSuccess(res, 201);
+    // A GET carrying a chunked body is verified over that body too, as sent.
+    const note = Buffer.from('{"note":"not read by the route"}');
+    const get = rawHead('GET', '/api/v1/limits', {
+      ...authHeaders(mm1, 'GET', '/api/v1/limits', note),
+      'Content-Type': 'application/json',
+      'Transfer-Encoding': 'chunked',
+    });
+    assertSuccess(
+      await rawExchange(port, [get, `${note.length.toString(16)}\r\n`, note, '\r\n0\r\n\r\n']),
+      200,
+    );
     await stillServes();
   });
 

@@ -256,7 +256,8 @@ export class RestApi {
       return;
     }
     if (route.body === null) {
-      if (declared === '' || declared === '0') {
+      const chunked = req.getHeader('transfer-encoding') !== '';
+      if ((declared === '' || declared === '0') && !chunked) {
         this.process(call, head, EMPTY);
         return;
       }
