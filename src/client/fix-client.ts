@@ -64,6 +64,11 @@ export interface FixClientOptions {
   autoHeartbeat?: boolean;
   /** How many recent events of each kind waitFor can still find (default 1000, 0 for none). */
   eventBufferSize?: number;
+  /**
+   * Certificates (PEM) to trust for a wss:// URL instead of the system's: a private CA or the
+   * firewall's own self-signed certificate. (NODE_EXTRA_CA_CERTS adds to the system's instead.)
+   */
+  ca?: string | Buffer;
 }
 
 export type Side = 'buy' | 'sell';
@@ -235,7 +240,10 @@ export class FixClient {
       },
     };
 
-    this.ws = new WebSocket(options.url, { perMessageDeflate: false });
+    this.ws = new WebSocket(options.url, {
+      perMessageDeflate: false,
+      ...(options.ca === undefined ? {} : { ca: options.ca }),
+    });
     this.ws.on('open', () => this.onOpen());
     this.ws.on('message', (data, isBinary) => this.onFrame(toBuffer(data), isBinary));
     this.ws.on('error', (error) => {

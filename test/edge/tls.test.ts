@@ -9,12 +9,9 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import WebSocket from 'ws';
-import { FixMessage } from '../../src/fix/message.ts';
-import { parseNext } from '../../src/fix/parser.ts';
-import { Tag } from '../../src/fix/tags.ts';
+import { FixClient } from '../../src/client/fix-client.ts';
 import { startFirewallFixture } from '../helpers/firewall-fixture.ts';
-import { buildLogon, clOrdId, compId, encode, header, limitBuyFields } from './support/fix-harness.ts';
+import { clOrdId, compId, limitBuy, TARGET } from './support/fix-harness.ts';
 import { authHeaders } from './support/rest-harness.ts';
 
 type Fixture = Awaited<ReturnType<typeof startFirewallFixture>>;
@@ -73,41 +70,30 @@ describe('TLS: HTTPS and wss on the listen port when listen.tls is set', () => {
     assert.equal(plain, 'failed');
   });
 
-  it('logs on over wss and trades', async () => {
-    const ws = new WebSocket(`wss://127.0.0.1:${fx.firewall.port}/fix`, {
+  it('logs on over wss and trades, with the client SDK trusting the certificate', async () => {
+    const client = await FixClient.connect({
+      url: `wss://127.0.0.1:${fx.firewall.port}/fix`,
+      credentials: fx.credentials['MM1-fix']!,
+      senderCompId: compId('TLS'),
+      targetCompId: TARGET,
       ca: cert,
-      perMessageDeflate: false,
     });
-    await once(ws, 'open');
-    const received: Map<number, string>[] = [];
-    const msg = new FixMessage();
-    ws.on('message', (data: Buffer) => {
-      for (let offset = 0; offset < data.length; ) {
-        const end = parseNext(data, offset, msg);
-        assert.ok(end > 0, `the firewall's bytes parse (error ${end})`);
-        const fields = new Map<number, string>();
-        for (let i = 0; i < msg.fieldCount; i++)
-          fields.set(msg.tagAt(i), data.toString('latin1', msg.valueStartAt(i), msg.valueEndAt(i)));
-        received.push(fields);
-        offset = end;
-      }
-    });
-    const until = async (msgType: string) => {
-      for (let waited = 0; waited < 5000; waited += 10) {
-        const found = received.find((f) => f.get(Tag.MsgType) === msgType);
-        if (found) return found;
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      throw new Error(`no 35=${msgType} (got ${received.map((f) => f.get(Tag.MsgType)).join(',')})`);
-    };
-    const sender = compId('TLS');
-    ws.send(buildLogon({ credentials: fx.credentials['MM1-fix']!, senderCompId: sender }));
-    assert.equal((await until('A')).get(Tag.TargetCompID), sender);
-    ws.send(encode('D', [...header(sender, 2), ...limitBuyFields(clOrdId('tls'))]));
-    const report = await until('8');
-    assert.equal(report.get(Tag.ExecType), '0');
-    assert.equal(report.get(Tag.OrdStatus), '0');
-    ws.close(1000);
-    await once(ws, 'close');
+    try {
+      const id = clOrdId('tls');
+      client.newOrder(limitBuy(id));
+      const report = await client.waitFor('executionReport', (r) => r.clOrdId === id);
+      assert.deepEqual([report.execType, report.ordStatus], ['0', '0']);
+    } finally {
+      await client.logout();
+    }
+    // Without the certificate trusted, the TLS handshake fails: nothing is sent in the clear.
+    await assert.rejects(
+      FixClient.connect({
+        url: `wss://127.0.0.1:${fx.firewall.port}/fix`,
+        credentials: fx.credentials['MM1-fix']!,
+        senderCompId: compId('TLS'),
+        targetCompId: TARGET,
+      }),
+    );
   });
 });
