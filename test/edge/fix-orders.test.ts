@@ -488,6 +488,30 @@ describe('FIX orders', () => {
       assertRejected(await place(blocked, {}), 'ACCOUNT_BLOCKED');
       const pending = await clients.connect(fx, keys.mm6!);
       assertRejected(await place(pending, {}), 'ACCOUNT_NOT_VERIFIED');
+      // Cancels and replaces are refused the same way, with OrderCancelReject 35=9.
+      for (const [client, code, symbol] of [
+        [ethOnly, 'MARKET_NOT_ALLOWED', 'BTC-PERP'],
+        [blocked, 'ACCOUNT_BLOCKED', 'BTC-PERP'],
+        [pending, 'ACCOUNT_NOT_VERIFIED', 'BTC-PERP'],
+      ] as const) {
+        const cancelId = clOrdId('c');
+        client.cancel({ clOrdId: cancelId, origClOrdId: 'any', symbol, side: 'buy' });
+        const refusedCancel = await client.waitFor('orderCancelReject', (r) => r.clOrdId === cancelId);
+        assert.equal(refusedCancel.cxlRejResponseTo, '1');
+        assert.match(refusedCancel.text ?? '', new RegExp(`^${code}: `));
+        const replaceId = clOrdId('r');
+        client.replace({
+          clOrdId: replaceId,
+          origClOrdId: 'any',
+          symbol,
+          side: 'buy',
+          qty: '0.02',
+          price: '64000',
+        });
+        const refusedReplace = await client.waitFor('orderCancelReject', (r) => r.clOrdId === replaceId);
+        assert.equal(refusedReplace.cxlRejResponseTo, '2');
+        assert.match(refusedReplace.text ?? '', new RegExp(`^${code}: `));
+      }
 
       // A key without 'cancel': OrderCancelReject 35=9 PERMISSION_DENIED.
       const noCancel = await clients.connect(fx, keys.noCancel!);
@@ -1250,5 +1274,32 @@ describe('FIX: answers the venue gives late or never', () => {
       assert.match(lost.text ?? '', /^VENUE_UNAVAILABLE: /);
       assert.ok(client.isActive, 'the session goes on');
     });
+  });
+});
+
+describe('FIX: a key that expires during the session', () => {
+  it('the next message after the expiry ends the session with KEY_EXPIRED', async () => {
+    let expiring: Credentials | undefined;
+    const expiresAtMs = Date.now() + 1500;
+    const fx = await startFixture({
+      configure: (config) => {
+        expiring = addEd25519Key(config, 'mm1-expiring', 'MM1', {
+          expiresAt: new Date(expiresAtMs).toISOString(),
+        });
+      },
+    });
+    const clients = new Clients();
+    try {
+      const client = await clients.connect(fx, expiring!);
+      assert.equal((await place(client, {})).execType, '0');
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAtMs - Date.now()) + 50));
+      client.newOrder(limitBuy(clOrdId()));
+      const logout = await client.waitFor('logout');
+      assert.match(logout.text ?? '', /^KEY_EXPIRED: /);
+      assert.equal((await client.waitFor('close')).code, 1000);
+    } finally {
+      await clients.closeAll();
+      await fx.stop();
+    }
   });
 });
