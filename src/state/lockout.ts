@@ -20,6 +20,19 @@ export interface LockoutOptions {
   maxTracked?: number;
 }
 
+/**
+ * The key id a failed attempt counts against, or null for the address alone: only a key that
+ * may be used from that address. Key ids are not secret (every request names one), so counting
+ * failures from anywhere would let any address lock any key's owner out without knowing its
+ * secret; this way only an address inside the key's networks can.
+ */
+export function lockoutKeyOf(
+  key: { readonly id: string; readonly cidrs: { matches(ip: string): boolean } } | undefined,
+  ip: string,
+): string | null {
+  return key?.cidrs.matches(ip) ? key.id : null;
+}
+
 export class Lockout {
   /** Addresses and key ids apart, so that checking allocates no combined key. */
   private readonly byIp = new Map<string, Entry>();

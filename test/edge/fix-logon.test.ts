@@ -497,6 +497,40 @@ describe('FIX Logon lockout (authFailuresBeforeLockout = 3)', () => {
     await raw.close();
   });
 
+  it("bad Logons from outside a key's networks do not lock its owner out", async () => {
+    let fenced: Credentials | undefined;
+    const own = await startFixture({
+      configure: (config) => {
+        config.limits.authFailuresBeforeLockout = 3;
+        config.limits.lockoutMs = 60_000;
+        fenced = addEd25519Key(config, 'fenced-fix', 'MM1', { cidrs: ['127.0.2.0/24'] });
+      },
+    });
+    try {
+      const forged: Credentials = {
+        type: 'ed25519',
+        keyId: 'fenced-fix',
+        privateKey: (own.credentials['MM1-fix'] as Credentials & { type: 'ed25519' }).privateKey,
+      };
+      for (const localAddress of ['127.0.0.41', '127.0.0.42', '127.0.0.43', '127.0.0.44']) {
+        assertRefused(
+          await refusedLogon(own, buildLogon({ credentials: forged, senderCompId: compId() }), {
+            localAddress,
+          }),
+          'AUTH_BAD_SIGNATURE',
+        );
+      }
+      const raw = await rawLogon(
+        own,
+        { credentials: fenced!, senderCompId: compId() },
+        { localAddress: '127.0.2.1' },
+      );
+      await raw.close();
+    } finally {
+      await own.stop();
+    }
+  });
+
   it('stale SendingTimes count toward the lockout', async () => {
     const mm1rest = fx.credentials['MM1-rest']!;
     const from = { localAddress: '127.0.0.8' };

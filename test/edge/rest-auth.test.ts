@@ -430,6 +430,7 @@ describe('REST lockout after authFailuresBeforeLockout failures, per address and
   let other: Credentials;
   let flaky: Credentials;
   let gone: Credentials;
+  let fenced: Credentials;
   before(async () => {
     fx = await startFirewallFixture({
       configure: (config) => {
@@ -440,6 +441,7 @@ describe('REST lockout after authFailuresBeforeLockout failures, per address and
         other = addHmacKey(config, { id: 'other', account: 'MM2' });
         flaky = addHmacKey(config, { id: 'flaky', account: 'MM2' });
         gone = addHmacKey(config, { id: 'gone', account: 'MM2' });
+        fenced = addHmacKey(config, { id: 'fenced', account: 'MM2', cidrs: ['127.0.1.0/24'] });
       },
     });
     fx.firewall.runtime.revokeKey('gone');
@@ -516,6 +518,32 @@ describe('REST lockout after authFailuresBeforeLockout failures, per address and
       }
       assertSuccess(await signed(port, flaky, 'GET', '/api/v1/limits', { localAddress: from }), 200);
     }
+  });
+
+  it("an address outside a key's networks cannot lock its owner out; addresses inside can", async () => {
+    // Key ids are not secret: bad signatures naming the key from elsewhere count against
+    // those addresses only.
+    for (let i = 0; i < FAILURES + 2; i++) {
+      assertError(
+        await signed(port, wrong(fenced), 'GET', '/api/v1/limits', { localAddress: `127.0.0.${70 + i}` }),
+        401,
+        'AUTH_BAD_SIGNATURE',
+      );
+    }
+    assertSuccess(await signed(port, fenced, 'GET', '/api/v1/limits', { localAddress: '127.0.1.1' }), 200);
+    // From inside its networks they count against the key, wherever it is used from next.
+    for (let i = 0; i < FAILURES; i++) {
+      assertError(
+        await signed(port, wrong(fenced), 'GET', '/api/v1/limits', { localAddress: `127.0.1.${10 + i}` }),
+        401,
+        'AUTH_BAD_SIGNATURE',
+      );
+    }
+    assertError(
+      await signed(port, fenced, 'GET', '/api/v1/limits', { localAddress: '127.0.1.1' }),
+      401,
+      'LOCKED_OUT',
+    );
   });
 
   it('a good signature from a revoked key counts as a failure, and clears nothing', async () => {
