@@ -204,6 +204,9 @@ describe('REST request bodies', () => {
       ['__proto__ key with a string value', `${good.slice(0, -1)},"__proto__":"x"}`],
       ['constructor key', `${good.slice(0, -1)},"constructor":{"prototype":{"x":1}}}`],
       ['prototype key', `${good.slice(0, -1)},"prototype":"x"}`],
+      ['a field twice', `${good.slice(0, -1)},"clOrdId":"other"}`],
+      ['a field twice, once escaped', `${good.slice(0, -1)},"\\u0063lOrdId":"other"}`],
+      ['a field twice, with spaces', `{ "qty" : "1", ${good.slice(1)}`],
       ['deeply nested JSON', deep],
       ['oversized string: 37-character clOrdId', JSON.stringify(order({ clOrdId: 'a'.repeat(37) }))],
       ['oversized string: price of 41 characters', JSON.stringify(order({ price: '1'.repeat(41) }))],
@@ -225,7 +228,8 @@ describe('REST request bodies', () => {
     for (const [name, body] of cases) {
       const res = await signed(port, mm1, 'POST', '/api/v1/orders', { body });
       assert.equal(res.status, 400, `${name}: ${res.body.toString('utf8').slice(0, 200)}`);
-      assertError(res, 400, 'INVALID_REQUEST');
+      const { message } = assertError(res, 400, 'INVALID_REQUEST');
+      if (name.startsWith('a field twice')) assert.match(message, /appears more than once/, name);
     }
     // Nothing was polluted by the prototype keys.
     assert.equal(({} as Record<string, unknown>).admin, undefined);

@@ -25,6 +25,7 @@ import { type BodySchema, CANCEL_ALL_BODY, checkBody, NEW_ORDER_BODY } from './b
 import { NewOrderJson } from './new-order-json.ts';
 import { buildOpenApi } from './openapi.ts';
 import { orderView } from './order-view.ts';
+import { repeatedTopLevelKey } from './repeated-json-key.ts';
 import { authenticateRest, type RestAuthResult } from './rest-authenticate.ts';
 import { RestCall, type RestCallHooks } from './rest-call.ts';
 
@@ -434,7 +435,13 @@ export class RestApi {
   ): Record<string, unknown> | string {
     let decoded: unknown;
     try {
-      decoded = msgpack ? unpack(body) : JSON.parse(utf8.decode(body));
+      if (msgpack) decoded = unpack(body);
+      else {
+        const text = utf8.decode(body);
+        decoded = JSON.parse(text);
+        const repeated = repeatedTopLevelKey(text);
+        if (repeated !== null) return `field "${repeated}" appears more than once`;
+      }
     } catch {
       return msgpack ? 'the body is not valid msgpack' : 'the body is not valid JSON';
     }
