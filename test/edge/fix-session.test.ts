@@ -509,7 +509,9 @@ describe('FIX endpoint limits', () => {
     const refused = await tryUpgrade();
     assert.equal(refused.status, 429);
     assert.equal(refused.retryAfter, '1');
-    assert.equal((JSON.parse(refused.body) as { error: { code: string } }).error.code, 'RATE_LIMITED');
+    const error = (JSON.parse(refused.body) as { error: { code: string; requestId: string } }).error;
+    assert.equal(error.code, 'RATE_LIMITED');
+    assert.match(error.requestId, /^fix-upgrade-/, 'the refusal names a request id, as its log line does');
     // Another address is counted apart.
     const other = await tryUpgrade('127.0.0.9');
     assert.equal(other.status, 101);

@@ -42,6 +42,8 @@ export class FixEndpoint {
   private readonly flusher = new OutboxFlusher();
   private nextConnectionId = 1;
   private open = 0;
+  /** Upgrades refused past maxConnectionsPerIp, numbering their request ids. */
+  private refusedUpgrades = 0;
   private readonly sockets = new Set<uWS.WebSocket<SocketData>>();
 
   constructor(private readonly edge: EdgeContext) {}
@@ -70,15 +72,19 @@ export class FixEndpoint {
         const count = this.connectionsPerIp.get(ip) ?? 0;
         if (count >= this.edge.runtime.config.limits.maxConnectionsPerIp) {
           const info = rejectInfo(RejectCode.RATE_LIMITED);
+          const message = 'too many connections from this address';
+          // Named like a REST request, so that the refusal and its log line can be matched.
+          const requestId = `fix-upgrade-${(++this.refusedUpgrades).toString(36)}`;
+          this.edge.log.info(
+            { requestId, ip, status: 429, code: info.code, reason: message },
+            'fix upgrade refused',
+          );
           res
             .writeStatus('429 Too Many Requests')
             .writeHeader('Content-Type', 'application/json')
+            .writeHeader('X-Request-Id', requestId)
             .writeHeader('Retry-After', '1')
-            .end(
-              JSON.stringify({
-                error: { code: info.code, message: 'too many connections from this address', requestId: '' },
-              }),
-            );
+            .end(JSON.stringify({ error: { code: info.code, message, requestId } }));
           return;
         }
         res.upgrade<SocketData>(
