@@ -20,14 +20,15 @@ export function setPrice(
     req.priceTicks = ticks;
     return;
   }
-  const code =
-    ticks === 0 ? RejectCode.INVALID_REQUEST : codeOf(ticks as DecimalErrorValue, RejectCode.TICK_SIZE);
-  if (!tellsFirst(code, req.fieldError)) return;
-  req.fieldError = code;
-  req.detail =
-    ticks === 0
-      ? 'price must be greater than zero'
-      : `price ${decimalErrorText(ticks as DecimalErrorValue)}${onStep(ticks, market.tickSize, 'tick')}`;
+  if (ticks === 0) {
+    record(req, RejectCode.INVALID_REQUEST, 'price must be greater than zero');
+    return;
+  }
+  record(
+    req,
+    codeOf(ticks as DecimalErrorValue, RejectCode.TICK_SIZE),
+    `price ${decimalErrorText(ticks as DecimalErrorValue)}${onStep(ticks, market.tickSize, 'tick')}`,
+  );
 }
 
 /** Sets req.qtyLots from `source[start, end)` on the market's lot; records the problem in req.fieldError. */
@@ -44,25 +45,27 @@ export function setQuantity(
     req.qtyLots = lots;
     return;
   }
-  // A quantity too large to represent is certainly above the maximum.
-  const code =
+  record(
+    req,
+    // A quantity too large to represent is certainly above the maximum.
     lots === DecimalError.TOO_LARGE
       ? RejectCode.MAX_QTY
-      : codeOf(lots as DecimalErrorValue, RejectCode.LOT_SIZE);
-  if (!tellsFirst(code, req.fieldError)) return;
-  req.fieldError = code;
-  req.detail = `quantity ${decimalErrorText(lots as DecimalErrorValue)}${onStep(lots, market.lotSize, 'lot')}`;
+      : codeOf(lots as DecimalErrorValue, RejectCode.LOT_SIZE),
+    `quantity ${decimalErrorText(lots as DecimalErrorValue)}${onStep(lots, market.lotSize, 'lot')}`,
+  );
 }
 
 /**
- * Whether `code` replaces the problem already recorded: the first one is told, except that a
- * malformed value (INVALID_REQUEST) comes before a well-formed one off its step or limit, as a
- * FIX Reject (35=3) comes before a business refusal.
+ * Records a value's problem in the request. The first one is told, except that a malformed
+ * value (INVALID_REQUEST) comes before a well-formed one off its step or limit, as a FIX
+ * Reject (35=3) comes before a business refusal.
  */
-function tellsFirst(code: RejectCodeValue, recorded: number): boolean {
-  return (
-    recorded === PASS || (code === RejectCode.INVALID_REQUEST && recorded !== RejectCode.INVALID_REQUEST)
-  );
+function record(req: OrderRequest, code: RejectCodeValue, detail: string): void {
+  const recorded = req.fieldError;
+  if (recorded !== PASS && (code !== RejectCode.INVALID_REQUEST || recorded === RejectCode.INVALID_REQUEST))
+    return;
+  req.fieldError = code;
+  req.detail = detail;
 }
 
 function codeOf(error: DecimalErrorValue, stepCode: RejectCodeValue): RejectCodeValue {

@@ -20,17 +20,10 @@ export interface LockoutOptions {
   maxTracked?: number;
 }
 
-/**
- * The key id a failed attempt counts against, or null for the address alone: only a key that
- * may be used from that address. Key ids are not secret (every request names one), so counting
- * failures from anywhere would let any address lock any key's owner out without knowing its
- * secret; this way only an address inside the key's networks can.
- */
-export function lockoutKeyOf(
-  key: { readonly id: string; readonly cidrs: { matches(ip: string): boolean } } | undefined,
-  ip: string,
-): string | null {
-  return key?.cidrs.matches(ip) ? key.id : null;
+/** What the lockout needs of a key: its id, and the networks it may be used from. */
+export interface LockoutKey {
+  readonly id: string;
+  readonly cidrs: { matches(ip: string): boolean };
 }
 
 export class Lockout {
@@ -48,7 +41,18 @@ export class Lockout {
     return locked(this.byIp, ip, nowMs) || (keyId !== null && locked(this.byKey, keyId, nowMs));
   }
 
-  /** Counts a failure against the address and (when known) the key id. */
+  /**
+   * Counts a failed attempt from `ip` naming `key` (undefined: no such key). It counts against
+   * the key only from an address the key may be used from: key ids are not secret (every
+   * request names one), so counting failures from anywhere would let any address lock any
+   * key's owner out without knowing its secret; this way only an address inside the key's
+   * networks can.
+   */
+  recordFailedAttempt(ip: string, key: LockoutKey | undefined, nowMs: number): void {
+    this.recordFailure(ip, key?.cidrs.matches(ip) ? key.id : null, nowMs);
+  }
+
+  /** Counts a failure against the address and (when given) the key id. */
   recordFailure(ip: string, keyId: string | null, nowMs: number): void {
     this.count(this.byIp, ip, nowMs);
     if (keyId !== null) this.count(this.byKey, keyId, nowMs);

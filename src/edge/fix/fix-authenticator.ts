@@ -10,7 +10,7 @@ import type { LogonAuthenticator } from '../../fix/session.ts';
 import { verifyEd25519, verifyHmacSha256 } from '../../native/keys.ts';
 import { PASS, RejectCode, type Verdict } from '../../pipeline/reject-codes.ts';
 import { type ApiKeyState, KeyType } from '../../state/api-keys.ts';
-import { type Lockout, lockoutKeyOf } from '../../state/lockout.ts';
+import type { Lockout } from '../../state/lockout.ts';
 import type { FirewallRuntime } from '../../state/runtime.ts';
 import { type ReplayCache, ReplayVerdict, signatureKeyFromBytes } from '../replay-cache.ts';
 
@@ -44,7 +44,7 @@ export class FixAuthenticator implements LogonAuthenticator {
     const verdict =
       key === undefined ? RejectCode.AUTH_UNKNOWN_KEY : this.check(key, signedBytes, signature, nowMs);
     if (verdict !== PASS) {
-      this.lockout.recordFailure(this.ip, lockoutKeyOf(key, this.ip), nowMs);
+      this.lockout.recordFailedAttempt(this.ip, key, nowMs);
       result.verdict = verdict;
       return result;
     }
@@ -56,7 +56,7 @@ export class FixAuthenticator implements LogonAuthenticator {
 
   recordFailure(keyId: string | null, _verdict: number, nowMs: number): void {
     const key = keyId === null ? undefined : this.runtime.model.keys.get(keyId);
-    this.lockout.recordFailure(this.ip, lockoutKeyOf(key, this.ip), nowMs);
+    this.lockout.recordFailedAttempt(this.ip, key, nowMs);
   }
 
   claim(keyId: string, senderCompId: string): boolean {

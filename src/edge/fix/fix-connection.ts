@@ -279,6 +279,18 @@ export class FixConnection implements SessionApplication, OrderOwner {
     return null;
   }
 
+  /**
+   * The refusal of a message naming a symbol no market has: `code`, unless the caller may not
+   * ask at all. Who may ask comes before what was asked, as over REST: a revoked key or one
+   * without the permission learns nothing about markets.
+   */
+  private unknownMarket(session: FixSession, req: OrderRequest, code: RejectCodeValue): Verdict {
+    const allowed = authorize(req, session.receivedAtMs);
+    if (allowed !== PASS) return allowed;
+    req.detail = `no market ${req.symbol}`;
+    return code;
+  }
+
   /** TransactTime (60), required of D, F and G, must be a UTCTimestamp (its value is not used). */
   private readTransactTime(session: FixSession, msg: FixMessage): boolean {
     if (!Number.isNaN(msg.getUtcTimestampMs(Tag.TransactTime))) return true;
@@ -307,11 +319,8 @@ export class FixConnection implements SessionApplication, OrderOwner {
     }
     req.postOnly = execInst === '6';
     if (market === undefined) {
-      // Who may ask comes before what was asked, as over REST: a revoked key or one without
-      // trade permission learns nothing about markets.
-      const allowed = authorize(req, session.receivedAtMs);
-      if (allowed !== PASS) this.rejectNewOrder(session, msg, req, allowed, req.detail);
-      else this.rejectNewOrder(session, msg, req, RejectCode.UNKNOWN_SYMBOL, `no market ${req.symbol}`);
+      const verdict = this.unknownMarket(session, req, RejectCode.UNKNOWN_SYMBOL);
+      this.rejectNewOrder(session, msg, req, verdict, req.detail);
       return;
     }
     req.market = market;
@@ -340,9 +349,8 @@ export class FixConnection implements SessionApplication, OrderOwner {
     const market = this.findMarket(msg);
     req.symbol = market?.symbol ?? msg.getString(Tag.Symbol)!;
     if (market === undefined) {
-      const allowed = authorize(req, session.receivedAtMs);
-      if (allowed !== PASS) this.cancelRejectNow(session, req, replace, allowed, req.detail);
-      else this.cancelRejectNow(session, req, replace, RejectCode.UNKNOWN_ORDER, `no market ${req.symbol}`);
+      const verdict = this.unknownMarket(session, req, RejectCode.UNKNOWN_ORDER);
+      this.cancelRejectNow(session, req, replace, verdict, req.detail);
       return;
     }
     req.market = market;

@@ -15,7 +15,6 @@ import { PASS, RejectCode, type Verdict } from '../../pipeline/reject-codes.ts';
 import { Action, CL_ORD_ID, OrderRequest, OrderType, Side, TimeInForce } from '../../pipeline/request.ts';
 import { ipLimitKey } from '../../pipeline/throttle.ts';
 import { latin1Text } from '../../state/latin1-text.ts';
-import { lockoutKeyOf } from '../../state/lockout.ts';
 import type { MarketState } from '../../state/markets.ts';
 import type { EdgeContext } from '../edge-context.ts';
 import { MarketLookup } from '../market-lookup.ts';
@@ -395,7 +394,7 @@ export class RestApi {
     // A good signature from a key that may not be used (revoked, outside its validity, from
     // this address) is a failed authentication for the lockout, as at a FIX Logon; anything
     // else proved the key, and clears the counts.
-    if (refusesKey(verdict)) lockout.recordFailure(head.ip, lockoutKeyOf(key, head.ip), now);
+    if (refusesKey(verdict)) lockout.recordFailedAttempt(head.ip, key, now);
     else lockout.recordSuccess(head.ip, key.id, now);
     if (verdict === RejectCode.RATE_LIMITED) this.limitByExhausted(call, req);
     else call.limitBy(key.account.limitKey, key.account.orderPolicy, 'account', key.account.ordersPerSec);

@@ -8,7 +8,7 @@
 import { verifyEd25519, verifyHmacSha256Parts } from '../../native/keys.ts';
 import { PASS, RejectCode, type Verdict } from '../../pipeline/reject-codes.ts';
 import { type ApiKeyState, KeyType } from '../../state/api-keys.ts';
-import { type Lockout, lockoutKeyOf } from '../../state/lockout.ts';
+import type { Lockout } from '../../state/lockout.ts';
 import {
   type ReplayCache,
   ReplayVerdict,
@@ -84,7 +84,7 @@ export function authenticateRest(
     if (seen !== ReplayVerdict.FRESH) verdict = RejectCode.REPLAYED;
   }
   if (verdict !== PASS) {
-    lockout.recordFailure(ip, lockoutKeyOf(key, ip), nowMs);
+    lockout.recordFailedAttempt(ip, key, nowMs);
     result.verdict = verdict;
     return result;
   }
