@@ -467,6 +467,7 @@ describe('FIX endpoint limits', () => {
     fx = await startFixture({
       configure: (config) => {
         config.limits.maxConnectionsPerIp = 2;
+        config.limits.maxPendingLogons = 2;
         config.session.maxMessageBytes = 65_536;
       },
     });
@@ -532,6 +533,40 @@ describe('FIX endpoint limits', () => {
     assert.equal(opened.length, 2, attempts.map((a) => a.status).join(','));
     assert.ok(attempts.every((a) => a.status === 101 || a.status === 429));
     for (const a of opened) a.ws!.close();
+  });
+
+  it('refuses upgrades past maxPendingLogons, from any address, until one logs on or closes', async () => {
+    await until(() => fx.firewall.fix.connections === 0, 5000, 'earlier connections to close');
+    const a = await RawFix.open(fx, { localAddress: '127.0.0.21' });
+    const b = await RawFix.open(fx, { localAddress: '127.0.0.22' });
+    assert.equal(fx.firewall.fix.awaitingLogon, 2);
+    // A third address, well under its own cap, is refused: two connections await their Logon.
+    const refused = await tryUpgrade('127.0.0.23');
+    assert.equal(refused.status, 429);
+    assert.equal(refused.retryAfter, '1');
+    const error = (JSON.parse(refused.body) as { error: { code: string; message: string } }).error;
+    assert.equal(error.code, 'RATE_LIMITED');
+    assert.equal(error.message, 'too many connections awaiting logon');
+    // Once one logs on it no longer counts, and a new connection is let in.
+    a.send(buildLogon({ credentials: fx.credentials['MM1-fix']!, senderCompId: compId('PEND') }));
+    await a.next('A');
+    assert.equal(fx.firewall.fix.awaitingLogon, 1);
+    const c = await tryUpgrade('127.0.0.23');
+    assert.equal(c.status, 101);
+    // And once one closes before logging on.
+    await b.close();
+    await until(() => fx.firewall.fix.awaitingLogon === 1, 5000, 'the close to be counted');
+    const d = await tryUpgrade('127.0.0.24');
+    assert.equal(d.status, 101);
+    assert.equal(fx.firewall.fix.awaitingLogon, 2);
+    c.ws!.close();
+    d.ws!.close();
+    await a.close();
+    await until(
+      () => fx.firewall.fix.connections === 0 && fx.firewall.fix.awaitingLogon === 0,
+      5000,
+      'all closed',
+    );
   });
 
   it('disconnects a client that stops reading', async () => {

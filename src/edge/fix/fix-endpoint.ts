@@ -1,6 +1,6 @@
 // The /fix WebSocket route (SPEC section 5) on the uWS.js app: connection
-// limits per source address, the frame size limit, backpressure, and one FIX
-// session per socket.
+// limits (per source address, and on connections awaiting their Logon from all
+// addresses), the frame size limit, backpressure, and one FIX session per socket.
 //
 // uWS.js hands each frame as an ArrayBuffer valid only during the callback:
 // the session parses it synchronously and copies only what must outlive it.
@@ -20,6 +20,8 @@ interface SocketData {
   session: FixSession | null;
   /** Set once the socket is closing or closed: nothing may be written to it after. */
   closed: boolean;
+  /** Counted in pendingLogons until its session leaves 'awaiting-logon' or it closes. */
+  awaitingLogon: boolean;
   outbox: Outbox | null;
 }
 
@@ -42,7 +44,8 @@ export class FixEndpoint {
   private readonly flusher = new OutboxFlusher();
   private nextConnectionId = 1;
   private open = 0;
-  /** Upgrades refused past maxConnectionsPerIp, numbering their request ids. */
+  private pendingLogons = 0;
+  /** Upgrades refused past a connection limit, numbering their request ids. */
   private refusedUpgrades = 0;
   private readonly sockets = new Set<uWS.WebSocket<SocketData>>();
 
@@ -50,6 +53,11 @@ export class FixEndpoint {
 
   get connections(): number {
     return this.open;
+  }
+
+  /** Connections whose session has not logged on yet. */
+  get awaitingLogon(): number {
+    return this.pendingLogons;
   }
 
   register(app: uWS.TemplatedApp): void {
@@ -69,26 +77,19 @@ export class FixEndpoint {
       idleTimeout,
       upgrade: (res, req, context) => {
         const ip = peerAddress(res);
-        const count = this.connectionsPerIp.get(ip) ?? 0;
-        if (count >= this.edge.runtime.config.limits.maxConnectionsPerIp) {
-          const info = rejectInfo(RejectCode.RATE_LIMITED);
-          const message = 'too many connections from this address';
-          // Named like a REST request, so that the refusal and its log line can be matched.
-          const requestId = `fix-upgrade-${(++this.refusedUpgrades).toString(36)}`;
-          this.edge.log.info(
-            { requestId, ip, status: 429, code: info.code, reason: message },
-            'fix upgrade refused',
-          );
-          res
-            .writeStatus('429 Too Many Requests')
-            .writeHeader('Content-Type', 'application/json')
-            .writeHeader('X-Request-Id', requestId)
-            .writeHeader('Retry-After', '1')
-            .end(JSON.stringify({ error: { code: info.code, message, requestId } }));
+        const limits = this.edge.runtime.config.limits;
+        const refusal =
+          (this.connectionsPerIp.get(ip) ?? 0) >= limits.maxConnectionsPerIp
+            ? 'too many connections from this address'
+            : this.pendingLogons >= limits.maxPendingLogons
+              ? 'too many connections awaiting logon'
+              : null;
+        if (refusal !== null) {
+          this.refuseUpgrade(res, ip, refusal);
           return;
         }
         res.upgrade<SocketData>(
-          { ip, session: null, closed: false, outbox: null },
+          { ip, session: null, closed: false, awaitingLogon: true, outbox: null },
           req.getHeader('sec-websocket-key'),
           req.getHeader('sec-websocket-protocol'),
           req.getHeader('sec-websocket-extensions'),
@@ -99,6 +100,7 @@ export class FixEndpoint {
         const data = ws.getUserData();
         this.connectionsPerIp.set(data.ip, (this.connectionsPerIp.get(data.ip) ?? 0) + 1);
         this.open++;
+        this.pendingLogons++;
         this.sockets.add(ws);
         const outbox = new Outbox(ws as uWS.WebSocket<unknown>);
         data.outbox = outbox;
@@ -129,7 +131,11 @@ export class FixEndpoint {
         );
       },
       message: (ws, message) => {
-        ws.getUserData().session?.onFrame(new Uint8Array(message));
+        const data = ws.getUserData();
+        const session = data.session;
+        if (session === null) return;
+        session.onFrame(new Uint8Array(message));
+        if (data.awaitingLogon && session.state !== 'awaiting-logon') this.loggedOnOrEnded(data);
       },
       close: (ws) => {
         const data = ws.getUserData();
@@ -137,6 +143,7 @@ export class FixEndpoint {
         data.outbox?.discard();
         this.sockets.delete(ws);
         this.open--;
+        if (data.awaitingLogon) this.loggedOnOrEnded(data);
         const left = (this.connectionsPerIp.get(data.ip) ?? 1) - 1;
         if (left <= 0) this.connectionsPerIp.delete(data.ip);
         else this.connectionsPerIp.set(data.ip, left);
@@ -144,6 +151,29 @@ export class FixEndpoint {
         data.session = null;
       },
     });
+  }
+
+  /** The socket no longer counts as awaiting its Logon. */
+  private loggedOnOrEnded(data: SocketData): void {
+    data.awaitingLogon = false;
+    this.pendingLogons--;
+  }
+
+  /** Answers an upgrade past a connection limit: HTTP 429 RATE_LIMITED, as SPEC's table says. */
+  private refuseUpgrade(res: uWS.HttpResponse, ip: string, message: string): void {
+    const info = rejectInfo(RejectCode.RATE_LIMITED);
+    // Named like a REST request, so that the refusal and its log line can be matched.
+    const requestId = `fix-upgrade-${(++this.refusedUpgrades).toString(36)}`;
+    this.edge.log.info(
+      { requestId, ip, status: 429, code: info.code, reason: message },
+      'fix upgrade refused',
+    );
+    res
+      .writeStatus('429 Too Many Requests')
+      .writeHeader('Content-Type', 'application/json')
+      .writeHeader('X-Request-Id', requestId)
+      .writeHeader('Retry-After', '1')
+      .end(JSON.stringify({ error: { code: info.code, message, requestId } }));
   }
 
   /** Ends every session (Logout, then close) at shutdown. */

@@ -123,6 +123,10 @@ export const configSchema = z
       perIp: ratePolicy,
       perConnection: ratePolicy,
       maxConnectionsPerIp: positiveInt,
+      // FIX connections not yet logged on, from all addresses together: each may hold a
+      // partly received frame (up to 16 x maxMessageBytes x 8, at least 512 KiB) until its
+      // Logon timeout, so this bounds what unauthenticated clients can make the server hold.
+      maxPendingLogons: positiveInt.default(256),
       authFailuresBeforeLockout: positiveInt,
       lockoutMs: z.int().min(0),
     }),
