@@ -4,6 +4,7 @@
 // clients that go away while their request waits on the venue.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import pino from 'pino';
 import type { Credentials } from '../../src/client/credentials.ts';
 import { startFirewallFixture } from '../helpers/firewall-fixture.ts';
 import { FakeVenue, rejectWith } from '../venue/support/fake-venue.ts';
@@ -137,6 +138,88 @@ describe('VENUE_TIMEOUT, then the late answer: the order is reconciled (SPEC sec
       assertSuccess(await signed(port, mm1, 'DELETE', `/api/v1/orders/${acked.clOrdId}`), 200).status,
       'canceled',
     );
+  });
+});
+
+/** The answer a log line records: the body the response would have carried. */
+interface LoggedAnswer {
+  clOrdId?: string;
+  status?: string;
+  error?: { code: string };
+}
+
+describe('an answer that finds its client gone is logged', () => {
+  let venue: FakeVenue;
+  let fx: Fixture;
+  let port: number;
+  let mm1: Credentials;
+  const lines: { level: number; msg: string; requestId?: string; status?: number; answer?: LoggedAnswer }[] =
+    [];
+  before(async () => {
+    venue = await FakeVenue.start();
+    fx = await startFirewallFixture({
+      configure: relaxLimits,
+      firewall: {
+        venuePort: venue.port,
+        log: pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) }),
+      },
+    });
+    port = fx.firewall.port;
+    mm1 = fx.credentials['MM1-rest']!;
+  });
+  after(async () => {
+    await fx.stop();
+    await venue.close();
+  });
+
+  /** Sends the order and hangs up while the venue holds it; returns the venue's request id. */
+  async function orderThenHangUp(body: ReturnType<typeof order>): Promise<number> {
+    const held = venue.received('newOrder').length;
+    const bytes = Buffer.from(JSON.stringify(body));
+    const head = rawHead('POST', '/api/v1/orders', {
+      ...authHeaders(mm1, 'POST', '/api/v1/orders', bytes),
+      'Content-Type': 'application/json',
+      'Content-Length': String(bytes.length),
+    });
+    const gone = await rawExchange(port, [head, bytes], { timeoutMs: 50 }).catch((e: Error) => e);
+    assert.ok(gone instanceof Error, 'no answer before the hang-up');
+    const request = await eventually(() => venue.received('newOrder')[held], 'the order at the venue');
+    return request.requestId;
+  }
+
+  const undelivered = (clOrdId: string) =>
+    eventually(
+      () => lines.find((l) => /not delivered/.test(l.msg) && l.answer?.clOrdId === clOrdId),
+      `the log line for ${clOrdId}`,
+    );
+
+  it('an ack the client left before is logged with its status and answer, at warn', async () => {
+    venue.decide = () => 'hold';
+    const body = order();
+    const requestId = await orderThenHangUp(body);
+    venue.releaseRequest(requestId);
+    const line = await undelivered(body.clOrdId);
+    assert.equal(line.level, 40, 'warn');
+    assert.equal(line.status, 201);
+    assert.equal(line.answer?.status, 'new');
+    assert.match(line.requestId ?? '', /.-./, 'the request id the response would have carried');
+    // The order is live all the same, as GET shows.
+    assert.equal(
+      assertSuccess(await signed(port, mm1, 'GET', `/api/v1/orders/${body.clOrdId}`), 200).status,
+      'new',
+    );
+  });
+
+  it('so is a venue reject, with its code', async () => {
+    venue.decide = () => 'hold';
+    const body = order();
+    const requestId = await orderThenHangUp(body);
+    venue.releaseRequest(requestId, rejectWith('LATE'));
+    const line = await eventually(
+      () => lines.find((l) => /not delivered/.test(l.msg) && l.status === 422),
+      "the reject's log line",
+    );
+    assert.equal(line.answer?.error?.code, 'VENUE_REJECT');
   });
 });
 

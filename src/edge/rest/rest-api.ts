@@ -171,6 +171,11 @@ export class RestApi {
         { requestId: call.requestId, status, code, keyId: call.keyId, reason: message },
         'rest reject',
       ),
+    logUnanswered: (call, status, body) =>
+      this.edge.log.warn(
+        { requestId: call.requestId, status, keyId: call.keyId, answer: body },
+        'rest answer not delivered: the client closed the connection before the venue answered',
+      ),
     // IETF RateLimit headers of one policy: quota = burst, window = the time a full burst takes to refill.
     rateLimitHeaders: (key, policy, name, ratePerSec) => {
       const usage = this.edge.runtime.limiter.usage(key, policy);

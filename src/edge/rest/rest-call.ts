@@ -13,6 +13,8 @@ import { reply, replyError } from './rest-reply.ts';
 export interface RestCallHooks {
   /** Logs a refused request with the requestId its error body carries. */
   logReject(call: RestCall, status: number, code: string, message: string): void;
+  /** Logs an answer that found the client gone (it closed the connection while the venue decided). */
+  logUnanswered(call: RestCall, status: number, body: unknown): void;
   /** The RateLimit headers of one policy for one rate-limit key, as they stand now. */
   rateLimitHeaders(key: bigint, policy: number, name: string, ratePerSec: number): RateLimitHeaders;
 }
@@ -62,7 +64,12 @@ export class RestCall implements ReplyTarget, OrderOwner {
   }
 
   fail(code: RejectCodeValue, message: string, retryAfterNs = 0, closeConnection = false): void {
-    if (this.done || this.aborted) return;
+    if (this.done) return;
+    if (this.aborted) {
+      const info = rejectInfo(code);
+      this.unanswered(info.httpStatus, { error: { code: info.code, message } });
+      return;
+    }
     const status = replyError(this, code, message, retryAfterNs, closeConnection);
     this.hooks.logReject(this, status, rejectInfo(code).code, message);
   }
@@ -75,7 +82,19 @@ export class RestCall implements ReplyTarget, OrderOwner {
   }
 
   ok(status: number, body: unknown): void {
-    reply(this, status, body);
+    if (this.aborted) this.unanswered(status, body);
+    else reply(this, status, body);
+  }
+
+  /**
+   * The venue answered after the client closed the connection (it hung up, or sent another
+   * request behind this one): nobody can be told, so the log is where an operator finds
+   * what became of the request.
+   */
+  private unanswered(status: number, body: unknown): void {
+    if (this.done) return;
+    this.done = true;
+    this.hooks.logUnanswered(this, status, body);
   }
 
   // --- OrderOwner: the venue's answer to this call's request ---
