@@ -1,8 +1,9 @@
 // GET /openapi.json against the running server: served without
 // authentication, OpenAPI 3.1, documents every route of REST_ROUTES, every
 // documented operation is really routed (unknown routes get the API's own
-// 404 body, not uWS's default page), and real answers of every route
-// validate against the documented schemas.
+// 404 body, not uWS's default page; a HEAD gets the same 404 or 405 without
+// the body), and real answers of every route validate against the
+// documented schemas.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Credentials } from '../../src/client/credentials.ts';
@@ -13,9 +14,13 @@ import { validate } from './support/json-schema.ts';
 import {
   assertError,
   assertRateLimitHeaders,
+  assertSuccess,
+  authHeaders,
   clOrdId,
   eventually,
   type RawResponse,
+  rawConversation,
+  rawHead,
   relaxLimits,
   send,
   signed,
@@ -23,6 +28,8 @@ import {
 
 type Fixture = Awaited<ReturnType<typeof startFirewallFixture>>;
 type Json = Record<string, unknown>;
+
+const EMPTY = new Uint8Array(0);
 
 interface Operation {
   operationId: string;
@@ -167,6 +174,37 @@ describe('GET /openapi.json', () => {
       assertError(res, 405, 'INVALID_REQUEST');
       // RFC 9110: a 405 names the methods the path has.
       assert.equal(res.headers.allow, allow, `${method} ${path}`);
+    }
+  });
+
+  it('HEAD on an API path: the same 404 or 405 with its headers and no body; the connection goes on', async () => {
+    const getLimits = () =>
+      rawHead('GET', '/api/v1/limits', authHeaders(mm1, 'GET', '/api/v1/limits', EMPTY));
+    for (const [path, status, allow] of [
+      ['/api/v1/limits', 405, 'GET'],
+      ['/api/v1/orders', 405, 'POST'],
+      ['/api/v1/orders/abc', 405, 'DELETE, GET'],
+      // "cancel-all" is also a clOrdId: GET and DELETE of it reach the order routes.
+      ['/api/v1/orders/cancel-all', 405, 'POST, DELETE, GET'],
+      ['/api/v1/no-such-route', 404, undefined],
+    ] as const) {
+      // A signed HEAD is answered the same: HEAD is no method of the API, whoever asks.
+      for (const headers of [{}, authHeaders(mm1, 'HEAD', path, EMPTY)]) {
+        const [head, get] = await rawConversation(port, [rawHead('HEAD', path, headers), getLimits()]);
+        const shown = `HEAD ${path}`;
+        assert.equal(head!.status, status, shown);
+        assert.equal(head!.headers.allow, allow, shown);
+        assert.ok(head!.headers['x-request-id'], shown);
+        assertRateLimitHeaders(head!);
+        assert.equal(head!.headers['content-type'], 'application/json', shown);
+        // No Content-Length: RFC 9110 allows one on a HEAD answer only if it is the length of
+        // the GET's body, and a GET of the same path gets another answer.
+        assert.equal(head!.headers['content-length'], undefined, shown);
+        // rawConversation read the GET's answer right after the HEAD's head: no body between.
+        assert.equal(head!.body.length, 0, shown);
+        assertSuccess(get!, 200);
+        assert.notEqual(get!.headers['x-request-id'], head!.headers['x-request-id']);
+      }
     }
   });
 

@@ -155,11 +155,15 @@ export class RestApi {
     // Anything else under the API: a clear error, not uWS's empty 404.
     app.any('/api/*', (res, req) => {
       const url = req.getUrl();
+      const method = req.getCaseSensitiveMethod();
       // A known path asked with another method: 405 with the methods it has (RFC 9110: Allow).
       const methods = REST_ROUTES.filter((r) => matches(r.pattern, url)).map((r) => r.method);
       const ipKey = this.ipKey(peerAddress(res));
       const call = this.newCall(res, req.getHeader('accept'), ipKey);
-      const message = `no route ${req.getCaseSensitiveMethod()} ${url}`;
+      // HEAD is not one of the API's methods, so it lands here too: the same 404 or 405, without
+      // the body, which a HEAD response may not carry (the client would read it as the next response).
+      call.headOnly = method === 'HEAD';
+      const message = `no route ${method} ${url}`;
       if (methods.length > 0) call.failWithStatus(405, message, { Allow: methods.join(', ') });
       else call.failWithStatus(404, message);
     });

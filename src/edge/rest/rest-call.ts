@@ -24,6 +24,8 @@ export class RestCall implements ReplyTarget, OrderOwner {
   done = false;
   /** Key id once authenticated, for the log line. */
   keyId = '';
+  /** A HEAD request: answered with status and headers only (see ReplyTarget). */
+  headOnly = false;
   // The policy the RateLimit headers describe: the address's until the caller
   // authenticates, then the account's. Only recorded here; the headers are built
   // once, when the response is written.

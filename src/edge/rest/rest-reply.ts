@@ -43,6 +43,11 @@ export interface ReplyTarget {
   readonly requestId: string;
   /** The client asked for msgpack (Accept: application/msgpack). */
   readonly msgpack: boolean;
+  /**
+   * The request was a HEAD: the response has its status and headers, never a body (RFC 9110
+   * section 9.3.2). Only the router's 404 and 405 answer a HEAD, and they keep the connection.
+   */
+  readonly headOnly: boolean;
   /** The RateLimit headers, computed when the response is written (once per response). */
   rateLimitHeaders(): RateLimitHeaders | null;
   aborted: boolean;
@@ -59,7 +64,7 @@ export function reply(
 ): void {
   if (target.aborted || target.done) return;
   target.done = true;
-  const payload = target.msgpack ? pack(body) : JSON.stringify(body);
+  const payload = target.headOnly ? '' : target.msgpack ? pack(body) : JSON.stringify(body);
   const rateLimit = target.rateLimitHeaders();
   target.res.cork(() => {
     const res = target.res;
@@ -71,7 +76,10 @@ export function reply(
       res.writeHeader('RateLimit', rateLimit.state);
     }
     if (extraHeaders) for (const name in extraHeaders) res.writeHeader(name, extraHeaders[name]!);
-    res.end(payload, closeConnection);
+    // No Content-Length on a HEAD either: RFC 9110 section 8.6 allows one only if it is the
+    // length a GET would have had, and a GET of the same path gets another answer.
+    if (target.headOnly) res.endWithoutBody();
+    else res.end(payload, closeConnection);
   });
 }
 

@@ -1,6 +1,7 @@
 // Raw HTTP helpers for the REST edge tests: signed requests built by hand
 // (so a test can alter any byte after signing), a raw-socket exchange for
-// slow, chunked or lying bodies, config helpers for extra keys and
+// slow, chunked or lying bodies, a raw keep-alive conversation of several
+// requests, config helpers for extra keys and
 // accounts, and assertions on the SPEC section 4 error shape.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -205,8 +206,11 @@ export interface RawExchangeOptions {
   timeoutMs?: number;
 }
 
-/** Parses one HTTP/1.1 response with a Content-Length (what uWS writes for res.end). */
-function parseResponse(buffer: Buffer): RawResponse | null {
+/**
+ * Parses one HTTP/1.1 response with a Content-Length (what uWS writes for res.end), or with
+ * none and so no body (the answer to a HEAD); with the number of bytes it took.
+ */
+function parseResponseAt(buffer: Buffer): { response: RawResponse; size: number } | null {
   const end = buffer.indexOf('\r\n\r\n');
   if (end < 0) return null;
   const lines = buffer.subarray(0, end).toString('latin1').split('\r\n');
@@ -219,7 +223,14 @@ function parseResponse(buffer: Buffer): RawResponse | null {
   const length = Number(headers['content-length'] ?? 0);
   if (buffer.length < end + 4 + length) return null;
   const body = Buffer.from(buffer.subarray(end + 4, end + 4 + length));
-  return { status, headers, body, data: decode(headers['content-type'], body) };
+  return {
+    response: { status, headers, body, data: decode(headers['content-type'], body) },
+    size: end + 4 + length,
+  };
+}
+
+function parseResponse(buffer: Buffer): RawResponse | null {
+  return parseResponseAt(buffer)?.response ?? null;
 }
 
 /**
@@ -270,6 +281,58 @@ export function rawExchange(port: number, parts: RawPart[], options: RawExchange
         }
       }
     });
+  });
+}
+
+/**
+ * Sends the requests one after another on one keep-alive connection, each once the answer
+ * to the one before is complete, and returns the answers. A byte after an answer (a body
+ * that a HEAD answer must not have, say) is read as the start of the next answer, which then
+ * fails to parse; bytes left after the last answer are an error.
+ */
+export function rawConversation(port: number, requests: string[], options: RawExchangeOptions = {}) {
+  const timeoutMs = options.timeoutMs ?? 5000;
+  return new Promise<RawResponse[]>((resolve, reject) => {
+    const socket = net.connect({
+      host: '127.0.0.1',
+      port,
+      ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+    });
+    const responses: RawResponse[] = [];
+    let received = Buffer.alloc(0);
+    let settled = false;
+    const finish = (error: Error | null) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      if (error) reject(error);
+      else resolve(responses);
+    };
+    const progress = () => `${responses.length} of ${requests.length} answers`;
+    const timer = setTimeout(() => finish(new Error(`${progress()} within ${timeoutMs} ms`)), timeoutMs);
+    socket.on('data', (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]);
+      let parsed = parseResponseAt(received);
+      while (parsed) {
+        const start = received.subarray(0, 13).toString('latin1');
+        if (!/^HTTP\/1\.1 \d{3} $/.test(start)) {
+          finish(new Error(`after ${progress()}, the next starts with ${JSON.stringify(start)}`));
+          return;
+        }
+        responses.push(parsed.response);
+        received = received.subarray(parsed.size);
+        if (responses.length === requests.length) {
+          finish(received.length === 0 ? null : new Error(`${received.length} bytes after the last answer`));
+          return;
+        }
+        socket.write(requests[responses.length]!);
+        parsed = parseResponseAt(received);
+      }
+    });
+    socket.on('error', (error) => finish(error));
+    socket.on('close', () => finish(new Error(`connection closed after ${progress()}`)));
+    socket.on('connect', () => socket.write(requests[0]!));
   });
 }
 
