@@ -294,6 +294,50 @@ describe('REST request bodies', () => {
     assert.equal(({} as Record<string, unknown>).admin, undefined);
   });
 
+  it('a msgpack body that names a field twice is 400 INVALID_REQUEST, as a JSON one is', async () => {
+    /** A msgpack map written entry by entry (pack would keep one of two equal keys). */
+    const rawMap = (entries: ReadonlyArray<readonly [string, unknown]>) =>
+      Buffer.concat([
+        Buffer.from([0x80 | entries.length]),
+        ...entries.flatMap(([k, v]) => [pack(k), pack(v)]),
+      ]);
+    const post = (path: string, body: Uint8Array) =>
+      signed(port, mm1, 'POST', path, { body, contentType: 'application/msgpack' });
+    const first = order();
+    const other = clOrdId('other');
+    for (const [field, entries] of [
+      // The last value would have won: the order placed would have been `other`.
+      ['clOrdId', [...Object.entries(first), ['clOrdId', other]]],
+      ['qty', [['qty', '5'], ...Object.entries(order())]],
+    ] as const) {
+      const { message } = assertError(await post('/api/v1/orders', rawMap(entries)), 400, 'INVALID_REQUEST');
+      assert.equal(message, `field "${field}" appears more than once`);
+    }
+    // Nothing was placed under either clOrdId.
+    for (const id of [first.clOrdId, other]) {
+      assertError(await signed(port, mm1, 'GET', `/api/v1/orders/${id}`), 404, 'UNKNOWN_ORDER');
+    }
+    // The same message as for a JSON body naming the field twice.
+    const json = `${JSON.stringify(order()).slice(0, -1)},"qty":"5"}`;
+    const { message } = assertError(
+      await signed(port, mm1, 'POST', '/api/v1/orders', { body: json }),
+      400,
+      'INVALID_REQUEST',
+    );
+    assert.equal(message, 'field "qty" appears more than once');
+    // Cancel-all's body too.
+    const twice = rawMap([
+      ['symbol', 'ETH-PERP'],
+      ['symbol', 'BTC-PERP'],
+    ]);
+    const refused = assertError(await post('/api/v1/orders/cancel-all', twice), 400, 'INVALID_REQUEST');
+    assert.equal(refused.message, 'field "symbol" appears more than once');
+    // The same map with each field once is an order.
+    const once = order();
+    const placed = assertSuccess(await post('/api/v1/orders', rawMap(Object.entries(once))), 201);
+    assert.equal(placed.clOrdId, once.clOrdId);
+  });
+
   it('Accept: application/msgpack returns msgpack bodies, errors included', async () => {
     const body = order();
     const placed = await signed(port, mm1, 'POST', '/api/v1/orders', {

@@ -25,6 +25,7 @@ import { NewOrderJson } from './new-order-json.ts';
 import { buildOpenApi } from './openapi.ts';
 import { orderView } from './order-view.ts';
 import { repeatedTopLevelKey } from './repeated-json-key.ts';
+import { repeatedTopLevelMsgpackKey } from './repeated-msgpack-key.ts';
 import { authenticateRest, type RestAuthResult } from './rest-authenticate.ts';
 import { RestCall, type RestCallHooks } from './rest-call.ts';
 
@@ -443,13 +444,16 @@ export class RestApi {
   ): Record<string, unknown> | string {
     let decoded: unknown;
     try {
-      if (msgpack) decoded = unpack(body);
-      else {
+      let repeated: string | null;
+      if (msgpack) {
+        decoded = unpack(body);
+        repeated = repeatedTopLevelMsgpackKey(body, decoded);
+      } else {
         const text = utf8.decode(body);
         decoded = JSON.parse(text);
-        const repeated = repeatedTopLevelKey(text);
-        if (repeated !== null) return `field "${repeated}" appears more than once`;
+        repeated = repeatedTopLevelKey(text);
       }
+      if (repeated !== null) return `field "${repeated}" appears more than once`;
     } catch {
       return msgpack ? 'the body is not valid msgpack' : 'the body is not valid JSON';
     }
