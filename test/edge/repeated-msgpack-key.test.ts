@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { pack, unpack } from 'msgpackr';
-import { repeatedTopLevelMsgpackKey } from '../../src/edge/rest/repeated-msgpack-key.ts';
+import { isMsgpackMap, repeatedTopLevelMsgpackKey } from '../../src/edge/rest/repeated-msgpack-key.ts';
 
 const order = {
   clOrdId: 'a-1',
@@ -108,4 +108,13 @@ test('only the top level counts, and a body that is not a map has no repeat', ()
   assert.equal(repeatedKey(pack([order, order])), null);
   assert.equal(repeatedKey(pack('order')), null);
   assert.equal(repeatedKey(pack(null)), null);
+});
+
+test('isMsgpackMap: fixmap, map 16 and map 32, and nothing else', () => {
+  assert.ok(isMsgpackMap(pack(order)));
+  assert.ok(isMsgpackMap(pack({})));
+  assert.ok(isMsgpackMap(Uint8Array.of(0xde, 0, 0)));
+  assert.ok(isMsgpackMap(Uint8Array.of(0xdf, 0, 0, 0, 0)));
+  for (const value of [[order], 'order', null, 1, true]) assert.equal(isMsgpackMap(pack(value)), false);
+  assert.equal(isMsgpackMap(new Uint8Array(0)), false);
 });

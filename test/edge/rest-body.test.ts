@@ -4,7 +4,7 @@
 // RateLimit headers on every /api/v1 answer, errors included.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { pack, unpack } from 'msgpackr';
+import { Packr, pack, unpack } from 'msgpackr';
 import type { Credentials } from '../../src/client/credentials.ts';
 import { startFirewallFixture } from '../helpers/firewall-fixture.ts';
 import {
@@ -336,6 +336,21 @@ describe('REST request bodies', () => {
     const once = order();
     const placed = assertSuccess(await post('/api/v1/orders', rawMap(Object.entries(once))), 201);
     assert.equal(placed.clOrdId, once.clOrdId);
+  });
+
+  it('a msgpack body must be a map: msgpackr records and other values are 400', async () => {
+    // msgpackr's record extension decodes to an object too, keys and all, repeats unchecked.
+    const record = new Packr({ useRecords: true }).pack(order());
+    assert.ok(record[0]! < 0x80 || record[0]! > 0x8f, 'not written as a map');
+    const notAMap = [record, pack([order()]), pack('order'), pack(null)];
+    for (const body of notAMap) {
+      const { message } = assertError(
+        await signed(port, mm1, 'POST', '/api/v1/orders', { body, contentType: 'application/msgpack' }),
+        400,
+        'INVALID_REQUEST',
+      );
+      assert.equal(message, 'the body must be a msgpack map');
+    }
   });
 
   it('Accept: application/msgpack returns msgpack bodies, errors included', async () => {

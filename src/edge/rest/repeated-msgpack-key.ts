@@ -9,10 +9,18 @@
 import { unpackMultiple } from 'msgpackr';
 
 /**
+ * Whether the body is a msgpack map (fixmap, map 16 or map 32). Every route's body is a map;
+ * anything else is refused before decoding, msgpackr's own record extension (0x72) included,
+ * which decodes to an object too but whose keys this check could not see.
+ */
+export function isMsgpackMap(body: Uint8Array): boolean {
+  const first = body[0];
+  return first !== undefined && ((first >= 0x80 && first <= 0x8f) || first === 0xde || first === 0xdf);
+}
+
+/**
  * The first key the top-level map of `body` repeats, or null. `decoded` is what msgpackr's
- * unpack made of `body` (valid msgpack). Only a map is read: the body schema refuses other
- * values, except a msgpackr record (extension 0x72), which decodes to an object and is not
- * checked here.
+ * unpack made of `body` (valid msgpack, a map: see isMsgpackMap).
  */
 export function repeatedTopLevelMsgpackKey(body: Uint8Array, decoded: unknown): string | null {
   const first = body[0]!;

@@ -25,7 +25,7 @@ import { NewOrderJson } from './new-order-json.ts';
 import { buildOpenApi } from './openapi.ts';
 import { orderView } from './order-view.ts';
 import { repeatedTopLevelKey } from './repeated-json-key.ts';
-import { repeatedTopLevelMsgpackKey } from './repeated-msgpack-key.ts';
+import { isMsgpackMap, repeatedTopLevelMsgpackKey } from './repeated-msgpack-key.ts';
 import { authenticateRest, type RestAuthResult } from './rest-authenticate.ts';
 import { RestCall, type RestCallHooks } from './rest-call.ts';
 
@@ -446,6 +446,7 @@ export class RestApi {
     try {
       let repeated: string | null;
       if (msgpack) {
+        if (!isMsgpackMap(body)) return 'the body must be a msgpack map';
         decoded = unpack(body);
         repeated = repeatedTopLevelMsgpackKey(body, decoded);
       } else {
