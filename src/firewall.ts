@@ -60,6 +60,7 @@ export class Firewall implements EdgeContext {
           if (account.index === index) return account.id;
         return undefined;
       },
+      log: (level, fields, message) => this.log[level](fields, message),
     });
     this.link = new VenueLink({
       host: config.venue.host,

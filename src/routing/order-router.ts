@@ -25,6 +25,8 @@ export interface OrderRouterDeps {
   /** Account id by index, for mass cancels sent by the kill switch. */
   accountIdOf(accountIndex: number): string | undefined;
   now?: () => number;
+  /** Where a venue that contradicts the firewall's books is reported. */
+  log?: (level: 'warn' | 'error', fields: Record<string, unknown>, message: string) => void;
 }
 
 export class OrderRouter implements VenueLinkHandler, OrderCanceller {
@@ -149,10 +151,11 @@ export class OrderRouter implements VenueLinkHandler, OrderCanceller {
           pending.clOrdId,
           event.priceTicks,
           event.qtyLots,
-          event.leavesLots,
           now,
         );
-        if (record) pending.owner?.replaced(record, pending);
+        if (!record) return;
+        if (record.leavesLots !== event.leavesLots) this.leavesDisagree(record, event.leavesLots, event.kind);
+        pending.owner?.replaced(record, pending);
         return;
       }
       case 'massCancelDone':
@@ -186,15 +189,32 @@ export class OrderRouter implements VenueLinkHandler, OrderCanceller {
       case 'fill': {
         // The registry finds live orders only: a duplicate event for a finished order
         // changes nothing and is not relayed.
-        const record = this.deps.orders.onFill(
-          event.orderId,
-          event.qtyLots,
-          event.priceTicks,
-          event.leavesLots,
-          now,
-        );
-        if (!record) return;
+        const leavesBefore = this.deps.orders.liveLeaves(event.orderId);
+        const record = this.deps.orders.onFill(event.orderId, event.qtyLots, event.priceTicks, now);
+        if (!record) {
+          // A fill for no live order: the venue's books and ours differ (a position we do not count).
+          this.log(
+            'error',
+            { orderId: event.orderId, qtyLots: event.qtyLots, priceTicks: event.priceTicks },
+            'venue filled an order that is not live here; not counted',
+          );
+          return;
+        }
         this.stats.fills++;
+        if (event.qtyLots > leavesBefore) {
+          this.log(
+            'error',
+            {
+              orderId: record.orderId,
+              clOrdId: record.clOrdId,
+              qtyLots: event.qtyLots,
+              leavesLots: leavesBefore,
+            },
+            'venue filled more than the order had open; the fill counts in full',
+          );
+        } else if (record.leavesLots !== event.leavesLots) {
+          this.leavesDisagree(record, event.leavesLots, event.kind);
+        }
         // The last trade is the freshest reference price we have.
         this.deps.tables.setReferencePrice(record.market.index, event.priceTicks);
         ownerOf(record)?.filled(record, event.qtyLots, event.priceTicks, event.tradeId);
@@ -208,6 +228,12 @@ export class OrderRouter implements VenueLinkHandler, OrderCanceller {
       case 'refPrice': {
         const index = this.deps.marketIndexOf(event.symbol);
         if (index >= 0) this.deps.tables.setReferencePrice(index, event.priceTicks);
+        else
+          this.log(
+            'warn',
+            { symbol: event.symbol },
+            'venue sent a reference price for an unknown market; ignored',
+          );
         return;
       }
       default:
@@ -243,6 +269,19 @@ export class OrderRouter implements VenueLinkHandler, OrderCanceller {
   }
 
   onLinkUp(): void {}
+
+  /** The venue's leaves differ from the firewall's count, which stands (see OrderRegistry.onFill). */
+  private leavesDisagree(record: OrderRecord, venueLeaves: number, kind: string): void {
+    this.log(
+      'error',
+      { orderId: record.orderId, clOrdId: record.clOrdId, venueLeaves, leavesLots: record.leavesLots, kind },
+      'venue leaves disagree with the firewall; its own count stands',
+    );
+  }
+
+  private log(level: 'warn' | 'error', fields: Record<string, unknown>, message: string): void {
+    this.deps.log?.(level, fields, message);
+  }
 
   private endReplace(pending: PendingRequest): void {
     this.deps.orders.endReplace(pending.order!, pending.clOrdId, pending.heldLots);

@@ -339,22 +339,31 @@ export class OrderRegistry {
   }
 
   /** A fill of `qtyLots` at `priceTicks`, after which `leavesLots` remain open at the venue. */
-  onFill(orderId: number, qtyLots: number, priceTicks: number, leavesLots: number, nowMs: number) {
+  /**
+   * A fill of `qtyLots` at `priceTicks`. What remains open is the firewall's own count (the
+   * order's leaves less the fill, never below 0), not the venue's `leavesLots`: the caller
+   * compares the two and reports a venue that disagrees, but a venue's error must not raise
+   * or lower the open quantity the risk checks count. The fill itself counts in full (the trade
+   * happened), even past the order's quantity.
+   */
+  onFill(orderId: number, qtyLots: number, priceTicks: number, nowMs: number) {
     const record = this.liveById(orderId);
     if (record === undefined) return undefined;
     const buy = record.side === Side.BUY;
+    const leavesLots = Math.max(0, record.leavesLots - qtyLots);
     record.filledLots += qtyLots;
     record.filledValue += qtyLots * priceTicks;
     this.tables.addPosition(record.accountIndex, record.market.index, buy ? qtyLots : -qtyLots);
     this.tables.addOpen(record.accountIndex, record.market.index, buy, leavesLots - record.leavesLots);
     record.leavesLots = leavesLots;
-    if (leavesLots <= 0) {
-      record.leavesLots = 0;
-      this.finish(record, OrderStatus.FILLED, nowMs);
-    } else {
-      record.status = OrderStatus.PARTIALLY_FILLED;
-    }
+    if (leavesLots === 0) this.finish(record, OrderStatus.FILLED, nowMs);
+    else record.status = OrderStatus.PARTIALLY_FILLED;
     return record;
+  }
+
+  /** The open quantity of a live order, or 0 if none is live under that id. */
+  liveLeaves(orderId: number): number {
+    return this.liveById(orderId)?.leavesLots ?? 0;
   }
 
   onCanceled(orderId: number, nowMs: number): OrderRecord | undefined {
@@ -364,15 +373,12 @@ export class OrderRegistry {
     return record;
   }
 
-  /** The venue replaced the order: new clOrdId, price and quantity; `leavesLots` remain open. */
-  onReplaced(
-    orderId: number,
-    clOrdId: string,
-    priceTicks: number,
-    qtyLots: number,
-    leavesLots: number,
-    nowMs: number,
-  ) {
+  /**
+   * The venue replaced the order: new clOrdId, price and total quantity (filled part
+   * included). What remains open is that quantity less what has filled, by the firewall's own
+   * count (see onFill).
+   */
+  onReplaced(orderId: number, clOrdId: string, priceTicks: number, qtyLots: number, nowMs: number) {
     const record = this.liveById(orderId);
     if (record === undefined) return undefined;
     if (clOrdId !== record.clOrdId) {
@@ -380,6 +386,7 @@ export class OrderRegistry {
       this.remember(record.accountIndex, record.clOrdId, oldHash, null, nowMs); // stays taken, naming no order
       this.live.rename(record, clOrdId, clOrdIdHash(clOrdId));
     }
+    const leavesLots = Math.max(0, qtyLots - record.filledLots);
     this.tables.addOpen(
       record.accountIndex,
       record.market.index,
@@ -389,7 +396,7 @@ export class OrderRegistry {
     record.priceTicks = priceTicks;
     record.qtyLots = qtyLots;
     record.leavesLots = leavesLots;
-    if (leavesLots <= 0) this.finish(record, OrderStatus.FILLED, nowMs);
+    if (leavesLots === 0) this.finish(record, OrderStatus.FILLED, nowMs);
     return record;
   }
 

@@ -31,7 +31,7 @@ import { VENUE_PROTOCOL_VERSION, type VenueMessage } from './messages.ts';
 import { MalformedEnvelopeError, verifyEnvelope } from './verify.ts';
 
 export * from './messages.ts';
-export { MalformedEnvelopeError } from './verify.ts';
+export { MalformedEnvelopeError, UnknownMessageTypeError } from './verify.ts';
 
 const UTF8_CACHE_ENTRIES = 4096;
 /** Accounts whose NewOrder templates are kept (each with one template per symbol it trades). */
@@ -379,9 +379,10 @@ const readers = {
 
 /**
  * Decodes one frame's payload (the Envelope, without the length prefix).
- * Throws MalformedEnvelopeError on a malformed buffer, an unknown message
- * type, an unknown enum value or an id/price/quantity beyond 2^53: the
- * caller drops the peer. Fields appended by a newer schema are ignored.
+ * Throws MalformedEnvelopeError on a malformed buffer, an unknown enum value
+ * or an id/price/quantity beyond 2^53: the caller drops the peer. A message
+ * type past the known ones throws UnknownMessageTypeError (a newer peer's:
+ * the caller may skip it). Fields appended by a newer schema are ignored.
  */
 export function decodeVenueMessage(bytes: Uint8Array): VenueMessage {
   const bb = bufferOver(bytes);

@@ -1,7 +1,9 @@
 // The firewall's TCP link to the venue (SPEC section 6).
 //
 // - Connects, sends Hello, and counts as up once the venue's Hello arrives.
-//   Reconnects with capped exponential backoff and full jitter.
+//   Reconnects with capped exponential backoff and equal jitter; a connect
+//   that hangs is given up after three heartbeat intervals. Each failed
+//   attempt is logged, with the next delay.
 // - Every request gets exactly one outcome through the handler: its answer
 //   (onAnswer), or a timeout (onTimeout, after which the late answer still
 //   arrives through onAnswer with `timedOut` set, to be reconciled), or the
@@ -12,11 +14,24 @@
 //   the room of new orders, so risk can still be pulled when the link is slow.
 // - Heartbeats: one every heartbeatMs; no byte from the venue for three
 //   intervals means the link is dead (a hung venue does not look alive).
+// - The venue's events are checked before anything acts on them
+//   (event-checks.ts): an impossible one, or an answer that does not fit its
+//   request, is logged and dropped; the request then waits on, to its timeout.
+//   A message of a type this build does not know (a newer venue's) is skipped.
 import { connect, type Socket } from 'node:net';
 import type { OrderTypeValue, SideValue, TimeInForceValue } from '../pipeline/request.ts';
-import { decodeVenueMessage, VENUE_PROTOCOL_VERSION, VenueEncoder, type VenueEvent } from './codec.ts';
+import {
+  decodeVenueMessage,
+  UnknownMessageTypeError,
+  VENUE_PROTOCOL_VERSION,
+  VenueEncoder,
+  type VenueEvent,
+  type VenueMessage,
+} from './codec.ts';
+import { impossibleVenueEvent, misfitAnswer } from './event-checks.ts';
 import { FrameWriter } from './frame-writer.ts';
 import { FrameDecoder } from './framing.ts';
+import { InFlightRequest, RequestKind } from './in-flight-request.ts';
 import type { VenueSender } from './venue-sender.ts';
 
 /** A link up this long counts as healthy: its loss restarts the backoff from the minimum. */
@@ -24,23 +39,7 @@ const STABLE_LINK_MS = 10_000;
 /** One read from the venue's socket at most (Node's own read size). */
 const READ_BUFFER_BYTES = 64 * 1024;
 
-export const RequestKind = { NEW_ORDER: 1, CANCEL: 2, REPLACE: 3, MASS_CANCEL: 4 } as const;
-export type RequestKindValue = (typeof RequestKind)[keyof typeof RequestKind];
-
-/** A request sent to the venue and not yet answered. */
-export class InFlightRequest {
-  answered = false;
-  timedOut = false;
-  constructor(
-    readonly requestId: number,
-    readonly kind: RequestKindValue,
-    /** The order acted on (0 for mass cancel). */
-    readonly orderId: number,
-    readonly deadlineMs: number,
-    /** Whatever the caller needs to answer its client (a session, a pending HTTP response...). */
-    readonly context: unknown,
-  ) {}
-}
+export { InFlightRequest, RequestKind, type RequestKindValue } from './in-flight-request.ts';
 
 export interface VenueLinkHandler {
   /** The direct answer to a request (also when it comes after the timeout: check `request.timedOut`). */
@@ -94,6 +93,8 @@ export class VenueLink implements VenueSender {
   private upSinceMs = 0;
   private nextRequestId = 1;
   private nextHeartbeatId = 1;
+  /** Connection attempts since the link was last up (for the log). */
+  private attempts = 0;
   private flushScheduled = false;
   private readonly maxQueuedBytes: number;
   private readonly heartbeatMs: number;
@@ -247,6 +248,8 @@ export class VenueLink implements VenueSender {
 
   private open(): void {
     if (this.stopped) return;
+    this.attempts++;
+    let failure = '';
     const decoder = new FrameDecoder({
       onFrame: (payload) => this.onFrame(payload, socket, decoder),
       onError: (error) => {
@@ -273,7 +276,15 @@ export class VenueLink implements VenueSender {
     });
     socket.setNoDelay(true);
     this.socket = socket;
+    // Without this a connect to an address that drops the attempt waits out the kernel's
+    // retries (about two minutes) before the next try.
+    const connectTimer = setTimeout(() => {
+      failure = `no connection within ${3 * this.heartbeatMs} ms`;
+      socket.destroy();
+    }, 3 * this.heartbeatMs);
+    connectTimer.unref();
     socket.on('connect', () => {
+      clearTimeout(connectTimer);
       this.stats.connects++;
       this.writer = new FrameWriter(socket);
       this.lastInboundMs = Date.now();
@@ -283,11 +294,13 @@ export class VenueLink implements VenueSender {
       this.startHeartbeats();
     });
     socket.on('error', (error) => {
+      failure = error.message;
       if (this.up) this.log('warn', { error: error.message }, 'venue link error');
     });
     socket.on('close', () => {
+      clearTimeout(connectTimer);
       decoder.destroy();
-      if (this.socket === socket) this.onClosed();
+      if (this.socket === socket) this.onClosed(failure);
     });
   }
 
@@ -298,10 +311,19 @@ export class VenueLink implements VenueSender {
   }
 
   private onFrame(payload: Buffer, socket: Socket, decoder: FrameDecoder): void {
-    let event: VenueEvent;
+    let event: VenueMessage;
     try {
-      event = decodeVenueMessage(payload) as VenueEvent;
+      event = decodeVenueMessage(payload);
     } catch (error) {
+      if (error instanceof UnknownMessageTypeError) {
+        // The schema grows its union only at the end: a newer venue's message, not garbage.
+        this.log(
+          'warn',
+          { messageType: error.messageType },
+          'venue sent a message type this firewall does not know; skipped',
+        );
+        return;
+      }
       this.log(
         'warn',
         { error: (error as Error).message },
@@ -324,9 +346,23 @@ export class VenueLink implements VenueSender {
     }
   }
 
-  private dispatch(event: VenueEvent, socket: Socket, decoder: FrameDecoder): void {
+  private dispatch(event: VenueMessage, socket: Socket, decoder: FrameDecoder): void {
+    if (!this.up && event.kind !== 'hello' && event.kind !== 'heartbeat') {
+      this.log('warn', { kind: event.kind }, 'venue spoke before its Hello; dropping the link');
+      this.drop(socket, decoder);
+      return;
+    }
+    const impossible = impossibleVenueEvent(event);
+    if (impossible !== null) {
+      this.log('error', { event }, `venue sent ${impossible}; ignored`);
+      return;
+    }
     switch (event.kind) {
       case 'hello':
+        if (this.up) {
+          this.log('warn', { venue: event.firewallId }, 'venue said Hello twice; ignored');
+          return;
+        }
         if (event.protocolVersion !== VENUE_PROTOCOL_VERSION) {
           this.log(
             'warn',
@@ -338,6 +374,7 @@ export class VenueLink implements VenueSender {
         }
         this.up = true;
         this.upSinceMs = Date.now();
+        this.attempts = 0;
         this.startHeartbeats();
         this.log('info', { venue: event.firewallId }, 'venue link up');
         this.options.handler.onLinkUp();
@@ -354,8 +391,13 @@ export class VenueLink implements VenueSender {
         if (event.requestId !== 0) this.answer(event.requestId, event);
         else this.options.handler.onEvent(event);
         return;
-      default:
+      case 'fill':
+      case 'refPrice':
         this.options.handler.onEvent(event);
+        return;
+      default:
+        // A request (NewOrder, Cancel, ...) goes the other way.
+        this.log('warn', { kind: event.kind }, 'venue sent a request; ignored');
     }
   }
 
@@ -363,6 +405,13 @@ export class VenueLink implements VenueSender {
     const request = this.inFlight.get(requestId);
     if (!request) {
       this.log('warn', { requestId, kind: event.kind }, 'venue answered an unknown request');
+      return;
+    }
+    const misfit = misfitAnswer(request, event);
+    if (misfit !== null) {
+      // Acting on it would settle this request with another order's event (or none): the
+      // request waits on for its own answer, or its timeout (VENUE_TIMEOUT, status unknown).
+      this.log('error', { requestId, event }, `venue answered with ${misfit}; ignored`);
       return;
     }
     this.inFlight.delete(requestId);
@@ -434,7 +483,7 @@ export class VenueLink implements VenueSender {
     this.heartbeatTimer.unref();
   }
 
-  private onClosed(): void {
+  private onClosed(failure: string): void {
     const wasUp = this.up;
     this.up = false;
     this.socket = null;
@@ -458,6 +507,13 @@ export class VenueLink implements VenueSender {
     // Equal jitter: between half and all of the backoff, so firewalls restarted together spread out.
     const delay = this.backoffMs / 2 + Math.random() * (this.backoffMs / 2);
     this.backoffMs = Math.min(this.backoffMs * 2, this.reconnectMaxMs);
+    if (!wasUp) {
+      this.log(
+        'warn',
+        { error: failure || 'closed before its Hello', attempt: this.attempts, retryInMs: Math.round(delay) },
+        'venue link not established; retrying',
+      );
+    }
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
       this.open();

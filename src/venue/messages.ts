@@ -54,7 +54,7 @@ export interface MassCancelMessage {
 export interface HeartbeatMessage {
   kind: 'heartbeat';
   requestId: number;
-  /** Nanoseconds; a bigint because epoch nanoseconds exceed 2^53. */
+  /** Nanoseconds of the sender's monotonic clock (an echo shows the round trip); a bigint: they may exceed 2^53. */
   timestampNs: bigint;
 }
 

@@ -45,9 +45,20 @@ export class MalformedEnvelopeError extends Error {
 }
 
 /**
+ * A well-formed Envelope whose message is of a union type past the ones this build knows:
+ * a newer peer's (the schema grows the union only at its end). The reader may skip it.
+ */
+export class UnknownMessageTypeError extends MalformedEnvelopeError {
+  constructor(readonly messageType: number) {
+    super(`unknown message type ${messageType}`);
+    this.name = 'UnknownMessageTypeError';
+  }
+}
+
+/**
  * Throws MalformedEnvelopeError unless `bb` holds a readable Envelope with a
  * message of a known union type; returns that type. On success the generated
- * accessors are safe to use.
+ * accessors are safe to use. A type past the known ones throws UnknownMessageTypeError.
  */
 export function verifyEnvelope(bb: ByteBuffer): number {
   const size = bb.capacity();
@@ -56,10 +67,9 @@ export function verifyEnvelope(bb: ByteBuffer): number {
   const unionPos = verifyTable(bb, size, root, ENVELOPE_LAYOUT);
   const typeOffset = bb.__offset(root, 4);
   const messageType = typeOffset === 0 ? 0 : bb.readUint8(root + typeOffset);
-  if (messageType < 1 || messageType > MAX_MESSAGE_TYPE) {
-    throw new MalformedEnvelopeError(`unknown message type ${messageType}`);
-  }
+  if (messageType < 1) throw new MalformedEnvelopeError(`no message type (${messageType})`);
   if (unionPos < 0) throw new MalformedEnvelopeError('message type without a message');
+  if (messageType > MAX_MESSAGE_TYPE) throw new UnknownMessageTypeError(messageType);
   verifyTable(bb, size, unionPos, MESSAGE_LAYOUTS[messageType]!);
   return messageType;
 }

@@ -165,7 +165,7 @@ describe('open orders and position', () => {
     const f = makeFixture();
     // 50,000 lots allowed. Fill 20,000, keep 20,000 open: 10,000 more is the limit.
     const filled = f.forward(f.newOrder({ qtyLots: 20_000 }));
-    f.orders.onFill(filled.orderId, 20_000, 130_000, 0, NOW);
+    f.orders.onFill(filled.orderId, 20_000, 130_000, NOW);
     f.forward(f.newOrder({ qtyLots: 20_000 }));
     assert.equal(runPipeline(f.newOrder({ qtyLots: 10_000 }), f.state, NOW), PASS);
     assert.equal(runPipeline(f.newOrder({ qtyLots: 10_001 }), f.state, NOW), RejectCode.MAX_POSITION);

@@ -86,12 +86,12 @@ describe('order registry', () => {
             case 'fill': {
               if (!order?.live) break;
               const qty = Math.max(1, Math.floor(order.leavesLots * e.share));
-              registry.onFill(id, qty, 101, order.leavesLots - qty, now);
+              registry.onFill(id, qty, 101, now);
               break;
             }
             case 'replace': {
               if (!order?.live || e.qty <= order.filledLots) break;
-              registry.onReplaced(id, `r${id}-${now}`, 99, e.qty, e.qty - order.filledLots, now);
+              registry.onReplaced(id, `r${id}-${now}`, 99, e.qty, now);
               break;
             }
             case 'sendReplace': {
@@ -109,8 +109,7 @@ describe('order registry', () => {
               registry.endReplace(r!.order, r!.clOrdId, r!.heldLots);
               // The venue applies it only to an order still live that has not filled past it.
               if (e.applied && r!.order.live && r!.qty > r!.order.filledLots) {
-                const leaves = r!.qty - r!.order.filledLots;
-                registry.onReplaced(r!.order.orderId, r!.clOrdId, 99, r!.qty, leaves, now);
+                registry.onReplaced(r!.order.orderId, r!.clOrdId, 99, r!.qty, now);
                 assert.equal(r!.order.clOrdId, r!.clOrdId);
               } else {
                 assert.equal(
@@ -160,11 +159,11 @@ describe('order registry', () => {
     const registry = new OrderRegistry(tables, 1000);
     registry.open(7, newOrder('a', 0, { side: Side.SELL }), 'session-1');
     registry.onAck(7);
-    registry.onReplaced(7, 'b', 11, 6, 6, 10);
+    registry.onReplaced(7, 'b', 11, 6, 10);
     assert.equal(registry.findLive(0, 'a'), undefined);
     assert.equal(registry.findLive(0, 'b')?.priceTicks, 11);
     assert.equal(registry.isClOrdIdTaken(0, 'a', 20), true, 'the old clOrdId stays taken');
-    registry.onFill(7, 6, 11, 0, 30);
+    registry.onFill(7, 6, 11, 30);
     const done = registry.find(0, 'b', 500)!;
     assert.equal(done.status, OrderStatus.FILLED);
     assert.equal(done.averagePriceTicks, 11);
@@ -212,7 +211,7 @@ describe('order registry', () => {
     const registry = new OrderRegistry(tables);
     registry.open(1, newOrder('x', 0), null);
     registry.onCanceled(1, 1);
-    registry.onFill(1, 5, 10, 0, 2);
+    registry.onFill(1, 5, 10, 2);
     registry.onReject(1, 3);
     assert.equal(registry.find(0, 'x', 4)!.status, OrderStatus.CANCELED);
     assert.equal(registry.byId(1), undefined, 'a finished order is no longer found by id');

@@ -3,8 +3,11 @@
 // bounded outbound queue (SPEC section 6).
 import assert from 'node:assert/strict';
 import { describe, type TestContext, test } from 'node:test';
+import { Builder } from 'flatbuffers';
 import { OrderType, Side, TimeInForce } from '../../src/pipeline/request.ts';
 import { VENUE_PROTOCOL_VERSION, VenueEncoder } from '../../src/venue/codec.ts';
+import { Envelope } from '../../src/venue/generated/portcullis/venue/envelope.ts';
+import type { Message } from '../../src/venue/generated/portcullis/venue/message.ts';
 import { RequestKind, VenueLink, type VenueLinkOptions } from '../../src/venue/link.ts';
 import { FakeVenue, type FakeVenueOptions } from './support/fake-venue.ts';
 import { RecordingHandler } from './support/recording-handler.ts';
@@ -575,6 +578,171 @@ describe('venue link: bad input from the venue', () => {
     await waitUntil(() => handler.downs.length === 1, 'the link to be dropped');
     assertExactlyOnce(handler, [orderId, cancel.requestId]);
     await waitUntil(() => link.isUp, 'the link to come back');
+  });
+});
+
+describe('venue link: what the venue says is checked before it is acted on', () => {
+  /** A link whose log lines are kept as "level message". */
+  async function checkedSetup(t: TestContext, timeoutMs = 150) {
+    const logged: string[] = [];
+    const set = await setup(t, {
+      timeoutMs,
+      log: (level, _f, message) => logged.push(`${level} ${message}`),
+    });
+    return { ...set, logged };
+  }
+
+  test('an answer of the wrong kind, or about another order, settles nothing: the request times out, then its real answer lands', async (t) => {
+    const { venue, link, handler, logged } = await checkedSetup(t);
+    venue.decide = () => 'hold';
+    const orderId = sendOrder(link);
+    await venue.waitForRequests(1);
+    venue.send([
+      { kind: 'canceled', requestId: orderId, orderId },
+      { kind: 'massCancelDone', requestId: orderId, count: 3 },
+      { kind: 'replaced', requestId: orderId, orderId, priceTicks: 5, qtyLots: 5, leavesLots: 5 },
+      { kind: 'ack', requestId: orderId, orderId: orderId + 1000 },
+    ]);
+    await waitUntil(() => handler.timeouts.length === 1, 'the timeout');
+    assert.equal(handler.answers.length, 0, 'none of them answered the order');
+    assert.equal(logged.filter((l) => /^error venue answered with /.test(l)).length, 4, logged.join('; '));
+    assert.ok(
+      logged.some((l) =>
+        l.includes(`ack of order ${orderId + 1000} answers a new order of order ${orderId}`),
+      ),
+    );
+    // Its own answer still lands, late.
+    venue.send([{ kind: 'ack', requestId: orderId, orderId }]);
+    await waitUntil(() => handler.answers.length === 1, 'the real ack');
+    assert.equal(handler.answers[0]!.timedOut, true);
+    assert.equal(link.isUp, true);
+  });
+
+  test('a cancel, a replace and a mass cancel each take only their own kind of answer (or a reject)', async (t) => {
+    const { venue, link, handler } = await checkedSetup(t, 10_000);
+    const orderId = sendOrder(link);
+    await waitUntil(() => handler.answers.length === 1, 'the ack');
+    venue.decide = () => 'hold';
+    const cancel = link.sendCancel(orderId, null)!;
+    const replace = link.sendReplace(orderId, 100, 2, null)!;
+    const mass = link.sendMassCancel('MM1', '', null)!;
+    await venue.waitForRequests(4);
+    venue.send([
+      { kind: 'ack', requestId: cancel.requestId, orderId },
+      { kind: 'canceled', requestId: replace.requestId, orderId },
+      { kind: 'replaced', requestId: mass.requestId, orderId, priceTicks: 100, qtyLots: 2, leavesLots: 2 },
+    ]);
+    await sleep(50);
+    assert.equal(handler.answers.length, 1, 'still only the ack');
+    venue.send([
+      { kind: 'reject', requestId: cancel.requestId, orderId, reason: 'UNKNOWN_ORDER' },
+      { kind: 'replaced', requestId: replace.requestId, orderId, priceTicks: 100, qtyLots: 2, leavesLots: 2 },
+      { kind: 'massCancelDone', requestId: mass.requestId, count: 1 },
+    ]);
+    await waitUntil(() => handler.answers.length === 4, 'the three real answers');
+    assert.deepEqual(
+      handler.answers.slice(1).map((a) => [a.request.kind, a.event.kind]),
+      [
+        [RequestKind.CANCEL, 'reject'],
+        [RequestKind.REPLACE, 'replaced'],
+        [RequestKind.MASS_CANCEL, 'massCancelDone'],
+      ],
+    );
+  });
+
+  test('impossible numbers are logged and not acted on; the link stays up', async (t) => {
+    const { venue, link, handler, logged } = await checkedSetup(t);
+    venue.send([
+      { kind: 'fill', orderId: 1, qtyLots: 0, priceTicks: 100, leavesLots: 0, tradeId: 1 },
+      { kind: 'fill', orderId: 1, qtyLots: -300, priceTicks: 100, leavesLots: 0, tradeId: 2 },
+      { kind: 'fill', orderId: 1, qtyLots: 1, priceTicks: -5, leavesLots: 0, tradeId: 3 },
+      { kind: 'fill', orderId: 1, qtyLots: 1, priceTicks: 100, leavesLots: -1, tradeId: 4 },
+      { kind: 'refPrice', symbol: 'BTC-PERP', priceTicks: 0 },
+      { kind: 'refPrice', symbol: 'BTC-PERP', priceTicks: -7 },
+      { kind: 'refPrice', symbol: 'BTC-PERP', priceTicks: 130_000 },
+    ]);
+    await waitUntil(() => handler.events.length === 1, 'the one possible event');
+    assert.deepEqual(handler.events, [{ kind: 'refPrice', symbol: 'BTC-PERP', priceTicks: 130_000 }]);
+    assert.deepEqual(
+      logged.filter((l) => l.startsWith('error venue sent')),
+      [
+        'error venue sent a fill of 0 lots; ignored',
+        'error venue sent a fill of -300 lots; ignored',
+        'error venue sent a fill at -5 ticks; ignored',
+        'error venue sent a fill leaving -1 lots; ignored',
+        'error venue sent a reference price of 0 ticks; ignored',
+        'error venue sent a reference price of -7 ticks; ignored',
+      ],
+    );
+    // A replace answer that leaves more than its quantity is no answer: the replace times out.
+    const orderId = sendOrder(link);
+    await waitUntil(() => handler.answers.length === 1, 'the ack');
+    venue.decide = () => 'hold';
+    const replace = link.sendReplace(orderId, 100, 2, null)!;
+    await venue.waitForRequests(2);
+    venue.send([
+      { kind: 'replaced', requestId: replace.requestId, orderId, priceTicks: 100, qtyLots: 2, leavesLots: 3 },
+    ]);
+    await waitUntil(() => handler.timeouts.length === 1, 'the replace to time out');
+    assert.ok(logged.includes('error venue sent a replace to 2 lots leaving 3; ignored'), logged.join('; '));
+    assert.equal(link.isUp, true);
+    assert.equal(link.stats.disconnects, 0);
+  });
+
+  test("a newer venue's message type is skipped, and a request sent by the venue ignored, without dropping the link", async (t) => {
+    const { venue, link, handler, logged } = await checkedSetup(t);
+    const b = new Builder(64);
+    const body = b.createString('from a newer schema');
+    Envelope.startEnvelope(b);
+    Envelope.addMessageType(b, 99 as Message);
+    Envelope.addMessage(b, body);
+    b.finish(Envelope.endEnvelope(b));
+    const envelope = b.asUint8Array();
+    const frame = Buffer.alloc(4 + envelope.length);
+    frame.writeUInt32LE(envelope.length, 0);
+    frame.set(envelope, 4);
+    venue.sendRaw(frame);
+    venue.sendRaw(Buffer.from(new VenueEncoder().cancel(7, 7)));
+    venue.send([{ kind: 'refPrice', symbol: 'BTC-PERP', priceTicks: 5 }]);
+    await waitUntil(() => handler.events.length === 1, 'the event after them');
+    assert.ok(
+      logged.includes('warn venue sent a message type this firewall does not know; skipped'),
+      logged.join('; '),
+    );
+    assert.ok(logged.includes('warn venue sent a request; ignored'), logged.join('; '));
+    assert.equal(link.isUp, true);
+    assert.equal(link.stats.disconnects, 0);
+  });
+
+  test('each failed connection attempt is logged with its number and the next delay', async (t) => {
+    // A port nobody listens on: a fake venue's, closed.
+    const closed = await FakeVenue.start();
+    const port = closed.port;
+    await closed.close();
+    const logged: { message: string; fields: Record<string, unknown> }[] = [];
+    const link = new VenueLink({
+      host: '127.0.0.1',
+      port,
+      timeoutMs: 200,
+      firewallId: 'fw-link-test',
+      handler: new RecordingHandler(),
+      heartbeatMs: 50,
+      reconnectMinMs: 10,
+      reconnectMaxMs: 40,
+      log: (_level, fields, message) => logged.push({ message, fields }),
+    });
+    t.after(() => link.stop());
+    link.start();
+    const failures = () => logged.filter((l) => l.message === 'venue link not established; retrying');
+    await waitUntil(() => failures().length >= 3, 'three logged attempts');
+    assert.deepEqual(
+      failures()
+        .slice(0, 3)
+        .map((l) => l.fields.attempt),
+      [1, 2, 3],
+    );
+    assert.match(String(failures()[0]!.fields.error), /ECONNREFUSED/);
+    assert.equal(typeof failures()[0]!.fields.retryInMs, 'number');
   });
 });
 

@@ -22,6 +22,8 @@ const MARKETS: Record<string, number> = { 'BTC-PERP': 0, 'ETH-PERP': 1 };
 /** A registry, a router, a link and a fake venue, all torn down after the test. */
 async function setup(t: TestContext, linkOptions: Partial<VenueLinkOptions> = {}) {
   const fx = makeFixture();
+  /** The router's log lines, as "level message". */
+  const logged: string[] = [];
   const mm2: AccountState = { ...fx.account, id: 'MM2', index: 1 };
   const accounts = [fx.account, mm2];
   const venue = await FakeVenue.start();
@@ -30,6 +32,7 @@ async function setup(t: TestContext, linkOptions: Partial<VenueLinkOptions> = {}
     tables: fx.tables,
     marketIndexOf: (symbol) => MARKETS[symbol] ?? -1,
     accountIdOf: (index) => accounts[index]?.id,
+    log: (level, _fields, message) => logged.push(`${level} ${message}`),
   });
   const link = new VenueLink({
     host: '127.0.0.1',
@@ -78,7 +81,7 @@ async function setup(t: TestContext, linkOptions: Partial<VenueLinkOptions> = {}
     };
   }
 
-  return { fx, mm2, venue, router, link, place, placeAcked, counters };
+  return { fx, mm2, venue, router, link, place, placeAcked, counters, logged };
 }
 
 /** The fields of a pending request these tests check (it may carry more, e.g. for FIX). */
@@ -196,6 +199,42 @@ describe('order router: new orders', () => {
     assert.equal(owner.calls.length, 5, 'no call for an unknown order');
     assert.equal(router.stats.fills, 3);
     assert.deepEqual(counters(), { openOrders: 0, openBuy: 0, openSell: 0, position: 700 });
+  });
+
+  test("the venue's leaves never move the open quantity: the firewall's own count stands, and a disagreement is logged", async (t) => {
+    const { venue, placeAcked, counters, logged } = await setup(t);
+    const owner = new RecordingOwner();
+    const buy = await placeAcked(owner, { clOrdId: 'buy-1' });
+    // 100 of 1,000 filled, and the venue claims 5,000 remain: 900 remain.
+    venue.send([fill(buy.orderId, 100, 130_000, 5_000, 1)]);
+    await waitUntil(() => owner.of('filled').length === 1, 'the fill');
+    assert.equal(buy.leavesLots, 900);
+    assert.deepEqual(counters(), { openOrders: 1, openBuy: 900, openSell: 0, position: 100 });
+    // 100 more, and the venue claims nothing remains: 800 remain, the order is live.
+    venue.send([fill(buy.orderId, 100, 130_000, 0, 2)]);
+    await waitUntil(() => owner.of('filled').length === 2, 'the second fill');
+    assert.equal(buy.status, OrderStatus.PARTIALLY_FILLED);
+    assert.deepEqual(counters(), { openOrders: 1, openBuy: 800, openSell: 0, position: 200 });
+    assert.equal(
+      logged.filter((l) => l === 'error venue leaves disagree with the firewall; its own count stands')
+        .length,
+      2,
+    );
+    // A fill past what is open counts in full (the trade happened) and ends the order.
+    venue.send([fill(buy.orderId, 1_500, 130_000, 0, 3)]);
+    await waitUntil(() => owner.of('filled').length === 3, 'the overfill');
+    assert.equal(buy.status, OrderStatus.FILLED);
+    assert.equal(buy.filledLots, 1_700);
+    assert.deepEqual(counters(), { openOrders: 0, openBuy: 0, openSell: 0, position: 1_700 });
+    assert.ok(logged.includes('error venue filled more than the order had open; the fill counts in full'));
+    // A fill of no live order is not counted, and said so; nor a reference price for no market.
+    venue.send([fill(999_999, 5, 1, 0, 4), { kind: 'refPrice', symbol: 'DOGE-PERP', priceTicks: 1 }]);
+    await waitUntil(() => logged.length === 5, 'the two log lines');
+    assert.deepEqual(logged.slice(3), [
+      'error venue filled an order that is not live here; not counted',
+      'warn venue sent a reference price for an unknown market; ignored',
+    ]);
+    assert.equal(counters().position, 1_700);
   });
 
   test('an unsolicited cancel (requestId 0) ends the order canceled: an IOC remainder', async (t) => {
