@@ -3,7 +3,8 @@
 // processes), prints a progress line per row and the Markdown table, and
 // writes bench/results/latest.json and latest.md (SPEC section 7).
 //
-//   npm run bench -- --filter ratelimit     only rows whose name contains "ratelimit"
+//   npm run bench -- --filter ratelimit     only rows whose name contains "ratelimit", written to
+//                                           filtered.json and filtered.md (latest.* stays the full run)
 //   npm run bench -- --filter e2e.          only the end-to-end rows
 //   npm run bench:full                      longer sampling, longer e2e runs, 10,000 idle sessions
 import { parseArgs } from 'node:util';
@@ -64,8 +65,15 @@ results.push(...e2e.results);
 ratios.push(...e2eRatios(e2e.results));
 
 const report = makeReport(results, ratios);
-writeReport(report, new URL('./results/', import.meta.url));
+// A filtered run has only some rows: it must not replace the full report a reader takes latest.json for.
+writeReport(report, new URL('./results/', import.meta.url), filter ? 'filtered' : 'latest');
 process.stdout.write(toMarkdown(report));
+if (filter) {
+  process.stderr.write(
+    `\nbench: --filter ${JSON.stringify(filter)}: wrote bench/results/filtered.json and filtered.md; ` +
+      'latest.json and latest.md are left as they were (only an unfiltered run writes them)\n',
+  );
+}
 if (e2e.failures.length > 0) {
   process.stderr.write(
     `\nbench: ${e2e.failures.length} end-to-end row(s) failed:\n${e2e.failures.join('\n')}\n`,

@@ -1,6 +1,6 @@
 // The bench report of SPEC section 7: results, ratios, machine, Node and
-// commit, written as bench/results/latest.json and latest.md and printed as
-// one Markdown table.
+// commit, written as bench/results/latest.json and latest.md (filtered.json and
+// filtered.md for a run with --filter) and printed as one Markdown table.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -100,8 +100,9 @@ export function toMarkdown(report: BenchReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function writeReport(report: BenchReport, directory: URL): void {
+/** Writes `report` as `<base>.json` and `<base>.md` in `directory`. */
+export function writeReport(report: BenchReport, directory: URL, base: 'latest' | 'filtered'): void {
   mkdirSync(directory, { recursive: true });
-  writeFileSync(new URL('latest.json', directory), `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(new URL('latest.md', directory), toMarkdown(report));
+  writeFileSync(new URL(`${base}.json`, directory), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(new URL(`${base}.md`, directory), toMarkdown(report));
 }
