@@ -11,6 +11,7 @@ export interface BenchResult {
   p50Ns: number;
   p99Ns: number;
   p999Ns: number;
+  /** How many values the percentiles come from: timed batches, single timed ops, or answers (e2e). */
   samples: number;
   /** Extra figures some rows carry (e.g. bytesPerSession); printed after the standard columns. */
   [extra: string]: number | string;
