@@ -52,11 +52,19 @@ for (const suite of suites) {
     results.push(result!);
     process.stderr.write(` ${Math.round(result!.opsPerSec).toLocaleString('en-US')} ops/s\n`);
   }
-  for (const [ours, peer] of suite.comparisons) {
+  for (const [ours, peer, figure] of suite.comparisons) {
     const a = results.find((r) => r.name === ours);
     const b = results.find((r) => r.name === peer);
-    if (a && b)
+    if (!a || !b) continue;
+    if (!figure) {
       ratios.push({ name: `${ours} / ${peer}`, value: a.opsPerSec / b.opsPerSec, higherIsBetter: true });
+      continue;
+    }
+    const [x, y] = [a[figure], b[figure]];
+    if (typeof x !== 'number' || typeof y !== 'number')
+      throw new Error(`bench: ${ours} or ${peer} has no ${figure}`);
+    // Named as the e2e latency ratios are: "ours / peer p99", "ours / peer max".
+    ratios.push({ name: `${ours} / ${peer} ${figure.slice(0, -2)}`, value: x / y, higherIsBetter: false });
   }
 }
 
