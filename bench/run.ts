@@ -72,7 +72,7 @@ const e2e = await runE2e({ full: values.full, filter });
 results.push(...e2e.results);
 ratios.push(...e2eRatios(e2e.results));
 
-const report = makeReport(results, ratios);
+const report = makeReport(results, ratios, e2e.failures);
 // A filtered run has only some rows: it must not replace the full report a reader takes latest.json for.
 writeReport(report, new URL('./results/', import.meta.url), filter ? 'filtered' : 'latest');
 process.stdout.write(toMarkdown(report));
@@ -84,7 +84,7 @@ if (filter) {
 }
 if (e2e.failures.length > 0) {
   process.stderr.write(
-    `\nbench: ${e2e.failures.length} end-to-end row(s) failed:\n${e2e.failures.join('\n')}\n`,
+    `\nbench: ${e2e.failures.length} end-to-end row(s) failed:\n${e2e.failures.map((f) => `${f.name}: ${f.reason}`).join('\n')}\n`,
   );
   process.exitCode = 1;
 }

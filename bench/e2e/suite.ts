@@ -1,7 +1,7 @@
 // The end-to-end pass of `npm run bench`: runs the e2e rows the filter
 // selects (scenarios.ts), one at a time, each on a fresh stack, with one load
 // generator process for the whole pass; then the ratios whose two rows ran.
-import type { BenchRatio, BenchResult } from '../lib/report.ts';
+import type { BenchFailure, BenchRatio, BenchResult } from '../lib/report.ts';
 import { Child } from './processes.ts';
 import { E2E_ROWS } from './scenarios.ts';
 
@@ -67,10 +67,12 @@ export function e2eRatios(results: BenchResult[]): BenchRatio[] {
   return ratios;
 }
 
-export async function runE2e(options: E2eOptions): Promise<{ results: BenchResult[]; failures: string[] }> {
+export async function runE2e(
+  options: E2eOptions,
+): Promise<{ results: BenchResult[]; failures: BenchFailure[] }> {
   const rows = E2E_ROWS.filter((r) => !options.filter || r.name.includes(options.filter));
   const results: BenchResult[] = [];
-  const failures: string[] = [];
+  const failures: BenchFailure[] = [];
   if (rows.length === 0) return { results, failures };
   let loadgen: Child | null = null;
   const ctx = {
@@ -89,7 +91,7 @@ export async function runE2e(options: E2eOptions): Promise<{ results: BenchResul
         process.stderr.write(` ${summary(result)}\n`);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        failures.push(`${row.name}: ${message}`);
+        failures.push({ name: row.name, reason: message });
         process.stderr.write(` FAILED: ${message.split('\n')[0]}\n`);
       }
     }

@@ -27,6 +27,12 @@ export interface BenchRatio {
   met?: boolean;
 }
 
+/** A row that did not complete, so that the report says it is missing rather than leaving it out unsaid. */
+export interface BenchFailure {
+  name: string;
+  reason: string;
+}
+
 export interface BenchReport {
   machine: { cpu: string; cores: number; memoryGiB: number; platform: string; arch: string };
   node: string;
@@ -34,6 +40,7 @@ export interface BenchReport {
   date: string;
   results: BenchResult[];
   ratios: BenchRatio[];
+  failures: BenchFailure[];
 }
 
 function commit(): string {
@@ -44,7 +51,11 @@ function commit(): string {
   }
 }
 
-export function makeReport(results: BenchResult[], ratios: BenchRatio[]): BenchReport {
+export function makeReport(
+  results: BenchResult[],
+  ratios: BenchRatio[],
+  failures: BenchFailure[],
+): BenchReport {
   const cpuList = cpus();
   return {
     machine: {
@@ -59,6 +70,7 @@ export function makeReport(results: BenchResult[], ratios: BenchRatio[]): BenchR
     date: new Date().toISOString(),
     results,
     ratios,
+    failures,
   };
 }
 
@@ -97,6 +109,12 @@ export function toMarkdown(report: BenchReport): string {
         `| ${ratio.name} | ${ratio.value.toFixed(2)}x | ${ratio.higherIsBetter ? 'higher' : 'lower'} | ${target} |`,
       );
     }
+  }
+  if (report.failures.length > 0) {
+    lines.push('', '| failed | reason |', '| --- | --- |');
+    // A table cell is one line: the first line of the reason, its pipes escaped.
+    for (const f of report.failures)
+      lines.push(`| ${f.name} | ${f.reason.split('\n')[0]!.replaceAll('|', '\\|')} |`);
   }
   return `${lines.join('\n')}\n`;
 }
