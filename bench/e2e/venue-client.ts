@@ -2,11 +2,16 @@
 // connection to the venue simulator, Hello, NewOrder frames out (batched per
 // event-loop turn with FrameWriter + queueMicrotask, as the firewall's
 // VenueLink does) and Ack/Reject answers in. No timeouts, no reconnects.
+// Heartbeats once a second, as the firewall's link sends them: the venue
+// simulator drops a peer from which nothing has arrived for three seconds,
+// and a scenario may leave the link idle that long.
 import { connect, type Socket } from 'node:net';
 import type { OrderTypeValue, SideValue, TimeInForceValue } from '../../src/pipeline/request.ts';
 import { decodeVenueMessage, VENUE_PROTOCOL_VERSION, VenueEncoder } from '../../src/venue/codec.ts';
 import { FrameWriter } from '../../src/venue/frame-writer.ts';
 import { FrameDecoder } from '../../src/venue/framing.ts';
+
+const HEARTBEAT_MS = 1000;
 
 export interface VenueAnswerHandler {
   /** `accepted` false: the venue rejected the order (with `reason`). */
@@ -17,6 +22,8 @@ export class BenchVenueClient {
   private readonly encoder = new VenueEncoder();
   private readonly writer: FrameWriter;
   private nextId = 1;
+  private nextHeartbeatId = 1;
+  private heartbeatTimer: NodeJS.Timeout | null = null;
   private flushScheduled = false;
   private readonly flush = () => {
     this.flushScheduled = false;
@@ -25,6 +32,7 @@ export class BenchVenueClient {
 
   private constructor(private readonly socket: Socket) {
     this.writer = new FrameWriter(socket);
+    socket.on('close', () => this.stopHeartbeats());
   }
 
   static connect(port: number, name: string, handler: VenueAnswerHandler): Promise<BenchVenueClient> {
@@ -37,6 +45,7 @@ export class BenchVenueClient {
           const message = decodeVenueMessage(payload);
           if (message.kind === 'hello') {
             up = true;
+            client.startHeartbeats();
             resolve(client);
           } else if (message.kind === 'ack') {
             handler.onAnswer(message.requestId, true, '');
@@ -67,17 +76,34 @@ export class BenchVenueClient {
     qtyLots: number,
   ): number {
     const id = this.nextId++;
-    this.writer.push(
-      this.encoder.newOrder(id, id, account, symbol, side, type, tif, false, priceTicks, qtyLots),
-    );
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      queueMicrotask(this.flush);
-    }
+    this.queue(this.encoder.newOrder(id, id, account, symbol, side, type, tif, false, priceTicks, qtyLots));
     return id;
   }
 
   close(): void {
+    this.stopHeartbeats();
     this.socket.destroy();
+  }
+
+  private queue(frame: Uint8Array): void {
+    this.writer.push(frame);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      queueMicrotask(this.flush);
+    }
+  }
+
+  private startHeartbeats(): void {
+    this.heartbeatTimer = setInterval(
+      () => this.queue(this.encoder.heartbeat(this.nextHeartbeatId++, process.hrtime.bigint())),
+      HEARTBEAT_MS,
+    );
+    // The bench's own work keeps the process alive; the heartbeats need not.
+    this.heartbeatTimer.unref();
+  }
+
+  private stopHeartbeats(): void {
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = null;
   }
 }
