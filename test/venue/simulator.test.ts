@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import net from 'node:net';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, type TestContext } from 'node:test';
 import { OrderType, Side, type SideValue, TimeInForce } from '../../src/pipeline/request.ts';
 import { decodeVenueMessage, VenueEncoder, type VenueMessage } from '../../src/venue/codec.ts';
 import { encodeFrame, FrameDecoder } from '../../src/venue/framing.ts';
 import { startVenueSimulator, type VenueSimulator } from '../../src/venue/simulator/server.ts';
+import { sleep, waitUntil } from './support/wait.ts';
 
 /** A test peer: sends frames, collects decoded messages, waits for them. */
 class Peer {
@@ -279,5 +280,105 @@ describe('venue simulator (ack mode)', () => {
     await new Promise((r) => setTimeout(r, 10));
     assert.equal(sim.connections, 2);
     extra.socket.destroy();
+  });
+});
+
+describe('venue simulator: heartbeats and silence (real TCP)', () => {
+  // Short intervals so the tests run fast; the rules are those of the defaults (1 s, 3 s).
+  // The timeout is ten intervals, so a busy test process does not look silent.
+  const heartbeatMs = 25;
+  const silenceTimeoutMs = 250;
+  const hello: VenueMessage = { kind: 'hello', firewallId: 'fw-live', protocolVersion: 1 };
+
+  async function setup(t: TestContext): Promise<{ sim: VenueSimulator; connect: () => Promise<Peer> }> {
+    const sim = await startVenueSimulator({ heartbeatMs, silenceTimeoutMs });
+    const peers: Peer[] = [];
+    t.after(async () => {
+      for (const peer of peers) peer.socket.destroy();
+      await sim.close();
+    });
+    const connect = async () => {
+      const peer = await Peer.connect(sim.port);
+      peers.push(peer);
+      return peer;
+    };
+    return { sim, connect };
+  }
+
+  /** Heartbeats the simulator sent on its own (request 0), not echoes of the peer's. */
+  const ownHeartbeats = (peer: Peer) =>
+    peer.received.filter((m) => m.kind === 'heartbeat' && m.requestId === 0).length;
+
+  it('drops a peer silent after its Hello and cancels the order it placed', async (t) => {
+    const { sim, connect } = await setup(t);
+    const silent = await connect();
+    silent.send(hello);
+    silent.newOrder(1, 'ACC-A', Side.SELL, 100, 5);
+    const lastSentMs = Date.now();
+    await silent.until((r) => r.some((m) => m.kind === 'ack'));
+    assert.deepEqual(sim.engine!.book('BTC-USD')!.depth(Side.SELL), [
+      { priceTicks: 100, totalLots: 5, orderIds: [1] },
+    ]);
+
+    await silent.closedByServer();
+    assert.ok(Date.now() - lastSentMs >= silenceTimeoutMs, 'not dropped before the silence timeout');
+    await waitUntil(() => sim.connections === 0, 'the simulator to close the connection');
+    assert.deepEqual(sim.engine!.book('BTC-USD')!.depth(Side.SELL), []);
+
+    // Another connection finds nothing to trade with: its IOC buy is canceled unfilled.
+    const buyer = await connect();
+    buyer.send(hello, {
+      kind: 'newOrder',
+      requestId: 1,
+      orderId: 1,
+      account: 'ACC-B',
+      symbol: 'BTC-USD',
+      side: Side.BUY,
+      type: OrderType.LIMIT,
+      tif: TimeInForce.IOC,
+      postOnly: false,
+      priceTicks: 100,
+      qtyLots: 5,
+    });
+    await buyer.until((r) => r.some((m) => m.kind === 'canceled'));
+    assert.equal(buyer.count('fill'), 0);
+  });
+
+  it('drops a peer that never says Hello, without heartbeating it', async (t) => {
+    const { sim, connect } = await setup(t);
+    const mute = await connect();
+    await mute.closedByServer();
+    assert.deepEqual(mute.received, []);
+    await waitUntil(() => sim.connections === 0, 'the simulator to close the connection');
+  });
+
+  it('keeps a peer that heartbeats, sends it heartbeats of its own, and drops it once it stops', async (t) => {
+    const { sim, connect } = await setup(t);
+    const live = await connect();
+    live.send(hello);
+    live.newOrder(1, 'ACC-A', Side.BUY, 90, 2);
+    await live.until((r) => r.some((m) => m.kind === 'ack'));
+    let nextId = 1;
+    const beating = setInterval(
+      () => live.send({ kind: 'heartbeat', requestId: nextId++, timestampNs: 1n }),
+      heartbeatMs,
+    );
+    t.after(() => clearInterval(beating));
+
+    // Up for four silence timeouts, heartbeating both ways.
+    await sleep(4 * silenceTimeoutMs);
+    assert.equal(live.closed, false);
+    assert.equal(sim.connections, 1);
+    assert.deepEqual(sim.engine!.book('BTC-USD')!.depth(Side.BUY), [
+      { priceTicks: 90, totalLots: 2, orderIds: [1] },
+    ]);
+    assert.ok(ownHeartbeats(live) >= 5, `${ownHeartbeats(live)} heartbeats from the simulator`);
+    // Its own heartbeats are separate from the echoes of ours, which still come.
+    assert.ok(live.received.some((m) => m.kind === 'heartbeat' && m.requestId === 1));
+
+    clearInterval(beating);
+    await live.closedByServer();
+    await waitUntil(() => sim.connections === 0, 'the simulator to close the connection');
+    assert.deepEqual(sim.engine!.book('BTC-USD')!.depth(Side.BUY), []);
   });
 });

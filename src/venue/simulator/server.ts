@@ -4,6 +4,13 @@
 // order; RefPrice goes to every connection. A peer sending a bad frame, an
 // undecodable envelope or a message that is not a request is dropped.
 //
+// Liveness mirrors the firewall's link: once a peer has said Hello, the
+// simulator sends it a Heartbeat every second, and a peer from which no byte
+// has arrived for three seconds is dropped. Dropping a connection cancels its
+// orders as a TCP close does: a firewall that gave up on the link without
+// the venue seeing a FIN (a partition) has told its clients those orders are
+// canceled, so they must not stay resting here.
+//
 // Writes are batched: the events caused by one received chunk are copied
 // into each connection's FrameWriter and written with one socket.write per
 // connection after the chunk (the effect of cork/uncork, without handing the
@@ -31,6 +38,13 @@ export interface VenueSimulatorOptions {
   maxFrameBytes?: number;
   /** Sent in the simulator's Hello. */
   venueId?: string;
+  /** Interval of the simulator's own Heartbeats; default HEARTBEAT_MS. */
+  heartbeatMs?: number;
+  /**
+   * Silence after which a peer is dropped; default SILENCE_TIMEOUT_MS. Checked at each
+   * heartbeat tick, so a silent peer goes within one interval after it.
+   */
+  silenceTimeoutMs?: number;
 }
 
 export interface VenueSimulator {
@@ -54,6 +68,12 @@ class Connection {
   readonly decoder: FrameDecoder;
   /** Queued in the server's flush list. */
   dirty = false;
+  /** The peer said Hello: heartbeats go to it from then on. */
+  greeted = false;
+  /** When the last byte arrived (the connection's start before any). */
+  lastInboundMs = Date.now();
+  /** Heartbeats and the silence check; cleared on close. */
+  ticker: NodeJS.Timeout | null = null;
 
   constructor(id: number, socket: net.Socket, decoder: FrameDecoder) {
     this.id = id;
@@ -63,6 +83,16 @@ class Connection {
   }
 }
 
+/** Interval of the simulator's own Heartbeats (the firewall's link sends one as often). */
+export const HEARTBEAT_MS = 1000;
+/** No byte from a peer for this long drops it (three intervals, as the firewall's link does). */
+export const SILENCE_TIMEOUT_MS = 3 * HEARTBEAT_MS;
+/**
+ * request_id of the simulator's own Heartbeats: 0, as for an unsolicited Canceled, so
+ * they are never taken for the echo of one of the firewall's (whose ids start at 1).
+ */
+const UNSOLICITED_HEARTBEAT_ID = 0;
+
 const noopLogger: VenueSimulatorLogger = { info: () => {} };
 
 export function startVenueSimulator(options: VenueSimulatorOptions = {}): Promise<VenueSimulator> {
@@ -70,6 +100,8 @@ export function startVenueSimulator(options: VenueSimulatorOptions = {}): Promis
   const mode = options.mode ?? 'match';
   const logger = options.logger ?? noopLogger;
   const venueId = options.venueId ?? 'portcullis-venue-sim';
+  const heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
+  const silenceTimeoutMs = options.silenceTimeoutMs ?? SILENCE_TIMEOUT_MS;
 
   const encoder = new VenueEncoder();
   const connections = new Map<number, Connection>();
@@ -130,11 +162,27 @@ export function startVenueSimulator(options: VenueSimulatorOptions = {}): Promis
     if (message.kind === 'hello') {
       logger.info({ connection: connection.id, firewallId: message.firewallId }, 'venue simulator: hello');
       send(connection.id, encoder.hello(venueId, VENUE_PROTOCOL_VERSION));
+      connection.greeted = true;
       return;
     }
     if (!responder.handle(connection.id, message)) {
       drop(connection, `unexpected ${message.kind}`, null);
     }
+  }
+
+  // Silence is watched from the start, so a peer that never says Hello does not hold a
+  // connection forever; heartbeats wait for the handshake, as the firewall's do.
+  function tick(connection: Connection): void {
+    if (connection.socket.destroyed) return;
+    const silentMs = Date.now() - connection.lastInboundMs;
+    if (silentMs > silenceTimeoutMs) {
+      // Destroying the socket emits 'close', whose handler cancels the peer's orders.
+      drop(connection, `silent for ${silentMs} ms`, null);
+      return;
+    }
+    if (!connection.greeted) return;
+    send(connection.id, encoder.heartbeat(UNSOLICITED_HEARTBEAT_ID, process.hrtime.bigint()));
+    flush();
   }
 
   const server = net.createServer((socket) => {
@@ -147,12 +195,16 @@ export function startVenueSimulator(options: VenueSimulatorOptions = {}): Promis
     });
     const connection = new Connection(id, socket, decoder);
     connections.set(id, connection);
+    connection.ticker = setInterval(() => tick(connection), heartbeatMs);
+    // The server's handle keeps the process alive while it listens; the tickers need not.
+    connection.ticker.unref();
     logger.info(
       { connection: id, remote: `${socket.remoteAddress}:${socket.remotePort}` },
       'venue simulator: connected',
     );
 
     socket.on('data', (chunk: Buffer) => {
+      connection.lastInboundMs = Date.now();
       decoder.push(chunk);
       flush();
     });
@@ -160,6 +212,8 @@ export function startVenueSimulator(options: VenueSimulatorOptions = {}): Promis
       logger.info({ connection: id, err: error }, 'venue simulator: socket error'),
     );
     socket.on('close', () => {
+      if (connection.ticker) clearInterval(connection.ticker);
+      connection.ticker = null;
       connections.delete(id);
       const canceled = responder.disconnect(id);
       logger.info({ connection: id, canceled }, 'venue simulator: disconnected');
