@@ -258,6 +258,43 @@ describe('venue link: heartbeats', () => {
     assert.equal(handler.downs.length, 0);
     assert.equal(handler.events.length, 8);
   });
+
+  test("the venue's own heartbeats keep the link up and answer no request, whatever their id", async (t) => {
+    const heartbeatMs = 50;
+    const logged: string[] = [];
+    const { venue, link, handler } = await setup(
+      t,
+      {
+        heartbeatMs,
+        timeoutMs: 60_000,
+        log: (level, _fields, message) => logged.push(`${level} ${message}`),
+      },
+      { answerHeartbeats: false },
+    );
+    venue.decide = () => 'hold';
+    const orderId = sendOrder(link);
+    await venue.waitForRequests(1);
+    // request_id 0 (the simulator's own), and one equal to the order's: the firewall's heartbeat
+    // ids and request ids are counted apart, so an echo may carry the id of a request in flight.
+    for (let i = 0; i < 12; i++) {
+      venue.send([{ kind: 'heartbeat', requestId: i % 2 === 0 ? 0 : orderId, timestampNs: BigInt(i) }]);
+      await sleep(heartbeatMs / 2);
+    }
+    assert.equal(link.isUp, true, 'six intervals of nothing but heartbeats from the venue');
+    assert.equal(handler.downs.length, 0);
+    assert.equal(handler.events.length, 0);
+    assert.equal(handler.answers.length, 0);
+    assert.equal(link.inFlightCount, 1);
+    assert.deepEqual(
+      logged.filter((line) => !line.startsWith('info')),
+      [],
+    );
+
+    venue.release();
+    await waitUntil(() => handler.answers.length === 1, 'the held order to be answered');
+    assert.equal(handler.answers[0]!.request.requestId, orderId);
+    assert.equal(handler.answers[0]!.event.kind, 'ack');
+  });
 });
 
 describe('venue link: timeouts', () => {
