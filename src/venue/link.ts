@@ -467,13 +467,20 @@ export class VenueLink implements VenueSender {
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     this.heartbeatTimer = setInterval(() => {
       if (!this.writer) return;
-      if (Date.now() - this.lastInboundMs > 3 * this.heartbeatMs) {
-        this.log(
-          'warn',
-          { silentMs: Date.now() - this.lastInboundMs, up: this.up },
-          'venue silent; dropping the link',
-        );
-        this.socket?.destroy();
+      if (this.silent()) {
+        // Timers run before I/O in each turn of the event loop: after this process stalled
+        // (a long collection, a busy turn), what the venue sent in time may wait unread.
+        // Decide once it has been read, at the end of this turn.
+        const socket = this.socket;
+        setImmediate(() => {
+          if (this.socket !== socket || !this.silent()) return;
+          this.log(
+            'warn',
+            { silentMs: Date.now() - this.lastInboundMs, up: this.up },
+            'venue silent; dropping the link',
+          );
+          socket?.destroy();
+        });
         return;
       }
       if (!this.up) return; // heartbeats only after the handshake
@@ -481,6 +488,11 @@ export class VenueLink implements VenueSender {
       this.writer.flush();
     }, this.heartbeatMs);
     this.heartbeatTimer.unref();
+  }
+
+  /** No byte from the venue for three heartbeat intervals. */
+  private silent(): boolean {
+    return Date.now() - this.lastInboundMs > 3 * this.heartbeatMs;
   }
 
   private onClosed(failure: string): void {

@@ -2,6 +2,7 @@
 // reconnects, heartbeats, timeouts, exactly-once outcomes, bad input and the
 // bounded outbound queue (SPEC section 6).
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { describe, type TestContext, test } from 'node:test';
 import { Builder } from 'flatbuffers';
 import { OrderType, Side, TimeInForce } from '../../src/pipeline/request.ts';
@@ -245,6 +246,47 @@ describe('venue link: heartbeats', () => {
     assert.equal(link.stats.disconnects, 1);
     await venue.waitForConnections(2);
     await waitUntil(() => link.isUp, 'the link to come back');
+  });
+
+  test('a stall of this process longer than the silence limit does not drop a venue that kept talking', async (t) => {
+    // The venue runs in its own process, so its heartbeats keep arriving while this one stalls.
+    const venue = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        `import('./src/venue/simulator/server.ts')
+          .then((m) => m.startVenueSimulator({ port: 0, heartbeatMs: 20, silenceTimeoutMs: 60_000 }))
+          .then((s) => console.log(s.port));`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    t.after(() => venue.kill());
+    const port = await new Promise<number>((resolve, reject) => {
+      venue.stdout!.once('data', (line: Buffer) => resolve(Number(line.toString().trim())));
+      venue.once('exit', (code) => reject(new Error(`the venue process exited (${code})`)));
+    });
+    const heartbeatMs = 50;
+    const logged: string[] = [];
+    const link = new VenueLink({
+      host: '127.0.0.1',
+      port,
+      timeoutMs: 1000,
+      firewallId: 'fw-stall-test',
+      handler: new RecordingHandler(),
+      heartbeatMs,
+      log: (level, _f, message) => logged.push(`${level} ${message}`),
+    });
+    t.after(() => link.stop());
+    link.start();
+    await waitUntil(() => link.isUp, 'the link to come up');
+    // Busy for eight heartbeat intervals: the venue's heartbeats wait in the socket.
+    const until = Date.now() + 8 * heartbeatMs;
+    while (Date.now() < until) {}
+    await sleep(2 * heartbeatMs);
+    assert.equal(link.stats.disconnects, 0, logged.join('; '));
+    assert.equal(link.isUp, true);
   });
 
   test('any byte from the venue counts as alive (events keep an unanswered-heartbeat link up)', async (t) => {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
 import { after, before, describe, it, type TestContext } from 'node:test';
@@ -380,5 +381,37 @@ describe('venue simulator: heartbeats and silence (real TCP)', () => {
     await live.closedByServer();
     await waitUntil(() => sim.connections === 0, 'the simulator to close the connection');
     assert.deepEqual(sim.engine!.book('BTC-USD')!.depth(Side.BUY), []);
+  });
+
+  it('a stall of the simulator longer than the silence timeout does not drop a peer that kept talking', async (t) => {
+    const sim = await startVenueSimulator({ heartbeatMs: 20, silenceTimeoutMs: 100 });
+    t.after(() => sim.close());
+    // The peer runs in its own process, so its bytes keep arriving while this one stalls: it
+    // says Hello and heartbeats every 20 ms, and never gives up on the simulator.
+    const peer = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        `import('./src/venue/codec.ts').then(({ VenueEncoder }) => {
+          const encoder = new VenueEncoder();
+          const socket = require('node:net').connect(${sim.port}, '127.0.0.1', () => {
+            socket.write(Buffer.from(encoder.hello('fw-peer', 1)));
+            let id = 1;
+            setInterval(() => socket.write(Buffer.from(encoder.heartbeat(id++, 0n))), 20);
+          });
+          socket.on('data', () => {});
+        });`,
+      ],
+      { stdio: 'ignore' },
+    );
+    t.after(() => peer.kill());
+    await waitUntil(() => sim.connections === 1, 'the peer to connect', 10_000);
+    await sleep(100); // its Hello and first heartbeats
+    const until = Date.now() + 600;
+    while (Date.now() < until) {}
+    await sleep(60);
+    assert.equal(sim.connections, 1, 'the peer is still connected');
   });
 });

@@ -174,10 +174,15 @@ export function startVenueSimulator(options: VenueSimulatorOptions = {}): Promis
   // connection forever; heartbeats wait for the handshake, as the firewall's do.
   function tick(connection: Connection): void {
     if (connection.socket.destroyed) return;
-    const silentMs = Date.now() - connection.lastInboundMs;
-    if (silentMs > silenceTimeoutMs) {
-      // Destroying the socket emits 'close', whose handler cancels the peer's orders.
-      drop(connection, `silent for ${silentMs} ms`, null);
+    if (Date.now() - connection.lastInboundMs > silenceTimeoutMs) {
+      // Timers run before I/O in each turn of the event loop: after this process stalled,
+      // what the peer sent in time may wait unread. Decide once it has been read.
+      setImmediate(() => {
+        const silentMs = Date.now() - connection.lastInboundMs;
+        if (connection.socket.destroyed || silentMs <= silenceTimeoutMs) return;
+        // Destroying the socket emits 'close', whose handler cancels the peer's orders.
+        drop(connection, `silent for ${silentMs} ms`, null);
+      });
       return;
     }
     if (!connection.greeted) return;
