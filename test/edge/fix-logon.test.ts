@@ -381,7 +381,11 @@ describe('FIX Logon', () => {
         }),
         'INVALID_REQUEST',
       );
-      const raw = await refusedLogon(fx, buildLogon({ credentials: mm1(), senderCompId: sender }));
+      // A SendingTime after the live Logon's: the same bytes again would be REPLAYED instead.
+      const raw = await refusedLogon(
+        fx,
+        buildLogon({ credentials: mm1(), senderCompId: sender, sendingTimeMs: Date.now() + 1 }),
+      );
       assertRefused(raw, 'INVALID_REQUEST');
       assert.match(raw.text, /already logged on/);
 
@@ -568,8 +572,14 @@ describe('FIX Logon lockout (authFailuresBeforeLockout = 3)', () => {
     // refusal that comes after the signature check goes first here.
     const second = { localAddress: '127.0.0.10' };
     const live = await rawLogon(fx, { credentials: mm1, senderCompId: sender });
+    // A SendingTime after the live Logon's: within the same millisecond, the same signed bytes
+    // would be refused as REPLAYED (deterministic Ed25519) instead of as a CompID taken.
     assertRefused(
-      await refusedLogon(fx, buildLogon({ credentials: mm1, senderCompId: sender }), second),
+      await refusedLogon(
+        fx,
+        buildLogon({ credentials: mm1, senderCompId: sender, sendingTimeMs: Date.now() + 1 }),
+        second,
+      ),
       'INVALID_REQUEST',
     );
     assertRefused(
