@@ -4,6 +4,7 @@
 // cancel-on-disconnect on and off.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
+import pino from 'pino';
 import type { Credentials } from '../../src/client/credentials.ts';
 import type { ExecutionReport, FixClient } from '../../src/client/fix-client.ts';
 import { Tag } from '../../src/fix/tags.ts';
@@ -1301,5 +1302,50 @@ describe('FIX: a key that expires during the session', () => {
       await clients.closeAll();
       await fx.stop();
     }
+  });
+});
+
+describe('FIX reports for a session that has ended', () => {
+  let fx: Fixture;
+  const clients = new Clients();
+  const lines: { level: number; msg: string; clOrdId?: string; execType?: string; senderCompId?: string }[] =
+    [];
+  before(async () => {
+    fx = await startFixture({
+      firewall: {
+        log: pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) }),
+      },
+    });
+  });
+  afterEach(() => clients.closeAll());
+  after(() => fx.stop());
+
+  it('a fill of an order whose session ended (8013=N) is logged at warn: the client has not heard of the trade', async () => {
+    const client = await clients.connect(fx, 'MM1-fix', { cancelOnDisconnect: false });
+    const sender = client.senderCompId;
+    const buy = clOrdId('gone');
+    client.newOrder(limitBuy(buy));
+    assert.equal((await client.waitFor('executionReport', (r) => r.clOrdId === buy)).execType, '0');
+    await client.close();
+    await until(() => fx.firewall.fix.connections === 0, 5000, 'the session to end');
+    // Another account's sell crosses it.
+    const sell = await fx.rest('MM2-rest').placeOrder({
+      clOrdId: clOrdId('cross'),
+      symbol: 'BTC-PERP',
+      side: 'sell',
+      type: 'limit',
+      qty: '0.01',
+      price: '64000',
+    });
+    assert.equal(sell.status, 201);
+    const lineOf = () =>
+      lines.find((l) => l.msg === 'fix report not delivered: the session has ended' && l.clOrdId === buy);
+    await until(() => lineOf() !== undefined, 5000, 'the log line');
+    const line = lineOf()!;
+    assert.equal(line.level, 40, 'warn');
+    assert.equal(line.execType, 'F');
+    assert.equal(line.senderCompId, sender);
+    // The order filled all the same, as REST shows.
+    assert.equal(((await fx.rest('MM1-rest').getOrder(buy)).body as { status: string }).status, 'filled');
   });
 });

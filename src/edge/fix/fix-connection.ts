@@ -585,6 +585,25 @@ export class FixConnection implements SessionApplication, OrderOwner {
 
   // --- Outbound builders ---
 
+  /**
+   * A report for an order of a session that has ended (its orders outlive it when
+   * cancel-on-disconnect is off, and answers in flight land after it): nobody can be told,
+   * so the log says what the client missed. A fill is a trade it has not heard of: warn.
+   */
+  private reportNotDelivered(order: OrderRecord, execType: string): void {
+    const session = this.session;
+    this.edge.log[execType === 'F' ? 'warn' : 'info'](
+      {
+        keyId: session?.keyId,
+        senderCompId: session?.senderCompId,
+        orderId: order.orderId,
+        clOrdId: order.clOrdId,
+        execType,
+      },
+      'fix report not delivered: the session has ended',
+    );
+  }
+
   /** Begins an ExecutionReport with the order's common fields; null when the session is gone. */
   private executionReport(
     order: OrderRecord,
@@ -593,9 +612,11 @@ export class FixConnection implements SessionApplication, OrderOwner {
     clOrdId?: string,
   ): FixEncoder | null {
     const session = this.session;
-    if (session === null) return null;
-    const enc = session.beginMessage(MsgType.ExecutionReport);
-    if (enc === null) return null;
+    const enc = session === null ? null : session.beginMessage(MsgType.ExecutionReport);
+    if (enc === null) {
+      this.reportNotDelivered(order, execType);
+      return null;
+    }
     const market = order.market;
     enc
       .field(Tag.OrderID, order.orderId)
