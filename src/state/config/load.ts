@@ -4,6 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { isValidEd25519PublicKey } from '../../native/keys.ts';
+import { formatJsonPath } from './json-path.ts';
+import { parseConfigText } from './json-text.ts';
 import { type Config, configSchema, type SecretSource } from './schema.ts';
 
 export interface ConfigProblem {
@@ -37,16 +39,6 @@ export interface LoadOptions {
   baseDir?: string;
 }
 
-export function formatJsonPath(path: readonly PropertyKey[]): string {
-  let out = '$';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else if (typeof part === 'string' && /^[A-Za-z_$][\w$]*$/.test(part)) out += `.${part}`;
-    else out += `[${JSON.stringify(String(part))}]`;
-  }
-  return out;
-}
-
 /** Validates an already-parsed document; returns the config or every problem. */
 export function validateConfig(raw: unknown): { config: Config | null; problems: ConfigProblem[] } {
   const result = configSchema.safeParse(raw);
@@ -60,18 +52,6 @@ export function validateConfig(raw: unknown): { config: Config | null; problems:
     };
   }
   return { config: result.data, problems: [] };
-}
-
-/** Parses JSON text, naming the line and column of a syntax error. */
-export function parseConfigText(text: string): { raw: unknown; problems: ConfigProblem[] } {
-  try {
-    return { raw: JSON.parse(text), problems: [] };
-  } catch (error) {
-    return {
-      raw: undefined,
-      problems: [{ path: '$', message: `not valid JSON: ${(error as Error).message}` }],
-    };
-  }
 }
 
 /** Resolves the HMAC secrets and checks the Ed25519 keys' points; adds problems and warnings. */

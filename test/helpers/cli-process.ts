@@ -1,0 +1,86 @@
+// The `portcullis` command as a separate process, as an operator runs it: exit
+// codes, what reaches stdout and stderr, and how it answers signals.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+
+const CLI = ['--import', 'tsx', 'src/cli.ts'];
+
+export interface Finished {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  out: string;
+  err: string;
+}
+
+/** Runs a command to its end. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Finished {
+  const result = spawnSync(process.execPath, [...CLI, ...args], {
+    encoding: 'utf8',
+    timeout: 30_000,
+    env: { ...process.env, ...env },
+  });
+  return { code: result.status, signal: result.signal, out: result.stdout, err: result.stderr };
+}
+
+/** A long-running command (start, venue, demo): its output so far, and a way to wait for a line. */
+export class RunningCli {
+  readonly child: ChildProcess;
+  out = '';
+  err = '';
+  private readonly exited: Promise<Finished>;
+
+  constructor(args: string[], env: NodeJS.ProcessEnv = {}) {
+    this.child = spawn(process.execPath, [...CLI, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
+    });
+    this.child.stdout!.on('data', (chunk: Buffer) => {
+      this.out += chunk.toString();
+    });
+    this.child.stderr!.on('data', (chunk: Buffer) => {
+      this.err += chunk.toString();
+    });
+    this.exited = once(this.child, 'exit').then(([code, signal]) => ({
+      code: code as number | null,
+      signal: signal as NodeJS.Signals | null,
+      out: this.out,
+      err: this.err,
+    }));
+  }
+
+  /** Resolves once stdout holds a line matching the pattern; rejects if the process ends first. */
+  async waitFor(pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+    const started = Date.now();
+    for (;;) {
+      const line = this.out.split('\n').find((l) => pattern.test(l));
+      if (line !== undefined) return line;
+      if (this.child.exitCode !== null || this.child.signalCode !== null) {
+        throw new Error(`exited before ${pattern}:\n${this.out}${this.err}`);
+      }
+      if (Date.now() - started > timeoutMs)
+        throw new Error(`no ${pattern} within ${timeoutMs} ms:\n${this.out}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  /** Sends a signal (if still running) and waits for the end. */
+  async stop(signal: NodeJS.Signals = 'SIGINT'): Promise<Finished> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+    return this.exited;
+  }
+
+  finished(): Promise<Finished> {
+    return this.exited;
+  }
+}
+
+/** A TCP port that nothing listens on (it was free a moment ago). */
+export async function unusedPort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
