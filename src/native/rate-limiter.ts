@@ -14,6 +14,7 @@
 // forgetting it changes no answer) is taken over; when none has drained, the
 // call is rejected, never admitted, and `stats().fullRejects` counts it.
 import { addon } from './addon.ts';
+import { ratePolicyProblem } from './rate-policy-range.ts';
 
 export interface RateLimitPolicy {
   /** Sustained rate in cost units per second (> 0; fractions allowed). */
@@ -122,8 +123,9 @@ export class RateLimiter {
   /** Changes a policy in place. Debt already accrued by keys is kept, in time units. */
   setPolicy(id: number, policy: RateLimitPolicy): void {
     if (!addon.gcraSetPolicy(this.handle, id, policy.ratePerSec, policy.burst)) {
+      const why = ratePolicyProblem(policy.ratePerSec, policy.burst);
       throw new RangeError(
-        `invalid policy ${id}: ratePerSec must be > 0 and burst an integer >= 1 (${policy.ratePerSec}/s, burst ${policy.burst})`,
+        `invalid policy ${id} (${policy.ratePerSec}/s, burst ${policy.burst}): ${why ? `${why.field} ${why.message}` : 'out of range'}`,
       );
     }
   }

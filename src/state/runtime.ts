@@ -85,7 +85,18 @@ export class FirewallRuntime {
     const previous = this.current;
     const fixed = startOnlyChanges(previous.config, loaded.config);
     if (fixed.length > 0) throw new ConfigError('reload', fixed);
-    const next = this.build(loaded);
+    let next: FirewallModel;
+    try {
+      next = this.build(loaded);
+    } catch (error) {
+      // The tables were sized for the first configuration; a reload that needs more cannot grow them.
+      if (error instanceof RangeError) {
+        throw new ConfigError('reload', [
+          { path: '$', message: `${error.message}; restart to grow the tables` },
+        ]);
+      }
+      throw error;
+    }
     this.current = next;
     this.pipeline.policies = next.policies;
     releaseKeys(previous.keys.values());
@@ -111,24 +122,15 @@ export class FirewallRuntime {
   }
 
   private build(loaded: LoadedConfig): FirewallModel {
-    try {
-      return buildModel(loaded.config, {
-        limiter: this.limiter,
-        marketIndices: this.marketIndices,
-        accountIndices: this.accountIndices,
-        keyIndices: this.keyIndices,
-        policy: (name, ratePerSec, burst) => this.policy(name, ratePerSec, burst),
-        secrets: loaded.secrets,
-        revoked: this.revoked,
-      });
-    } catch (error) {
-      if (error instanceof RangeError) {
-        throw new ConfigError('reload', [
-          { path: '$', message: `${error.message}; restart to grow the tables` },
-        ]);
-      }
-      throw error;
-    }
+    return buildModel(loaded.config, {
+      limiter: this.limiter,
+      marketIndices: this.marketIndices,
+      accountIndices: this.accountIndices,
+      keyIndices: this.keyIndices,
+      policy: (name, ratePerSec, burst) => this.policy(name, ratePerSec, burst),
+      secrets: loaded.secrets,
+      revoked: this.revoked,
+    });
   }
 
   private policy(name: string, ratePerSec: number, burst: number): number {

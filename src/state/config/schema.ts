@@ -4,6 +4,7 @@
 // (duplicates, references between sections, decimals on their step) are in
 // the refinement at the bottom, so every problem carries its JSON path.
 import { z } from 'zod';
+import { ratePolicyProblem } from '../../native/rate-policy-range.ts';
 import { cidrProblem } from '../cidr.ts';
 import { DecimalError, DecimalStep, decimalErrorText, parseDecimal } from '../decimal.ts';
 
@@ -46,7 +47,24 @@ export const secretSchema = z.union(
 );
 export type SecretSource = z.infer<typeof secretSchema>;
 
-const ratePolicy = z.strictObject({ ratePerSec: z.number().positive().max(1e9), burst: positiveInt });
+/** Refuses, at the rate or the burst, a policy the native limiter would not take at start. */
+function withinLimiterRange(rateField: string) {
+  return (policy: Record<string, unknown>, ctx: z.RefinementCtx) => {
+    const rate = policy[rateField] as number;
+    const burst = policy.burst as number;
+    // A rate or burst that fails its own field's check is reported there already.
+    if (!(rate > 0 && rate <= 1e9) || !Number.isInteger(burst) || burst < 1) return;
+    const why = ratePolicyProblem(rate, burst);
+    if (why) {
+      const field = why.field === 'ratePerSec' ? rateField : 'burst';
+      ctx.addIssue({ code: 'custom', path: [field], message: why.message });
+    }
+  };
+}
+
+const ratePolicy = z
+  .strictObject({ ratePerSec: z.number().positive().max(1e9), burst: positiveInt })
+  .superRefine(withinLimiterRange('ratePerSec'));
 
 const marketSchema = z.strictObject({
   symbol: z.string().regex(SYMBOL, 'must be 1-32 characters of A-Z a-z 0-9 _ . - /'),
@@ -64,12 +82,14 @@ const accountSchema = z.strictObject({
   id: z.string().regex(ID, 'must be 1-64 characters of A-Z a-z 0-9 _ . -'),
   kyc: z.enum(['verified', 'pending', 'rejected']),
   blocked: z.boolean().default(false),
-  limits: z.strictObject({
-    maxOpenOrders: positiveInt,
-    ordersPerSec: z.number().positive().max(1e9),
-    burst: positiveInt,
-    maxPosition: z.record(z.string(), decimalText).default({}),
-  }),
+  limits: z
+    .strictObject({
+      maxOpenOrders: positiveInt,
+      ordersPerSec: z.number().positive().max(1e9),
+      burst: positiveInt,
+      maxPosition: z.record(z.string(), decimalText).default({}),
+    })
+    .superRefine(withinLimiterRange('ordersPerSec')),
 });
 
 const keyCommon = {
