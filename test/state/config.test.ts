@@ -136,6 +136,21 @@ describe('configuration', () => {
     assert.ok(problems.length >= 3, JSON.stringify(problems));
   });
 
+  it('checks the secrets and public keys of valid key entries even when other sections have problems', () => {
+    const problems = problemsOf((c) => {
+      c.markets[0].lotSize = 'x';
+      c.keys[0].publicKey = Buffer.alloc(32).toString('base64');
+      c.keys[1].secret = { env: 'UNSET_SECRET' };
+      c.keys.push({ ...c.keys[1], id: 'broken', cidrs: [] });
+    });
+    assert.ok(problems.some((p) => p.startsWith('$.markets[0].lotSize: ')));
+    assert.ok(problems.some((p) => p.startsWith('$.keys[0].publicKey: is not a usable Ed25519 public key')));
+    assert.ok(problems.some((p) => p.startsWith('$.keys[1].secret: environment variable UNSET_SECRET')));
+    // The invalid entry is reported by the schema, and its secret is not looked at.
+    assert.ok(problems.some((p) => p.startsWith('$.keys[2].cidrs: ')));
+    assert.ok(!problems.some((p) => p.startsWith('$.keys[2].secret')), JSON.stringify(problems));
+  });
+
   it('never throws on any mutation of a valid config, only reports problems (property)', () => {
     const paths: (string | number)[][] = [];
     const walk = (value: unknown, path: (string | number)[]) => {

@@ -104,7 +104,7 @@ const keyCommon = {
   cancelOnDisconnect: z.boolean().default(true),
 };
 
-const keySchema = z.discriminatedUnion(
+export const keySchema = z.discriminatedUnion(
   'type',
   [
     z.strictObject({
