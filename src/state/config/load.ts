@@ -6,7 +6,8 @@ import { dirname, resolve } from 'node:path';
 import { formatJsonPath } from './json-path.ts';
 import { parseConfigText } from './json-text.ts';
 import { resolveKeyMaterial } from './key-material.ts';
-import { type Config, configSchema, type KeyConfig, keySchema } from './schema.ts';
+import { type Config, configSchema, type KeyConfig, keySchema, tlsSchema } from './schema.ts';
+import { checkTlsFiles, type TlsFiles } from './tls-files.ts';
 
 export interface ConfigProblem {
   /** JSON path of the offending value, such as `$.keys[1].secret`. */
@@ -35,7 +36,7 @@ export interface LoadedConfig {
 export interface LoadOptions {
   /** Environment to resolve {"env"} secrets from (default process.env). */
   env?: NodeJS.ProcessEnv;
-  /** Directory that {"file"} secrets are relative to (default: the config file's directory, or the cwd). */
+  /** Directory that {"file"} secrets and TLS files are relative to (default: the config file's directory, or the cwd). */
   baseDir?: string;
 }
 
@@ -57,16 +58,29 @@ export function validateConfig(raw: unknown): { config: Config | null; problems:
 /** Validates a parsed document and resolves its secrets; throws ConfigError with every problem. */
 export function loadConfigFromObject(raw: unknown, source: string, options: LoadOptions = {}): LoadedConfig {
   const { config, problems } = validateConfig(raw);
-  // Key material is checked even when other sections have problems (for the keys whose
-  // entries are valid on their own), so that one run of check-config lists everything.
+  const baseDir = options.baseDir ?? process.cwd();
+  // Key material and TLS files are checked even when other sections have problems (each
+  // entry that is valid on its own), so that one run of check-config lists everything.
   const material = resolveKeyMaterial(
     config ? config.keys : keysValidAlone(raw),
     options.env ?? process.env,
-    options.baseDir ?? process.cwd(),
+    baseDir,
   );
   problems.push(...material.problems);
+  const tls = config ? config.listen.tls : tlsValidAlone(raw);
+  const tlsFiles = tls ? checkTlsFiles(tls, baseDir) : null;
+  if (tlsFiles) problems.push(...tlsFiles.problems);
   if (!config || problems.length > 0) throw new ConfigError(source, problems);
+  // uWS.js opens the files from the process's working directory: give it the resolved paths.
+  if (tlsFiles) config.listen.tls = tlsFiles.tls;
   return { config, secrets: material.secrets, warnings: material.warnings };
+}
+
+/** The document's "listen.tls" if it is valid on its own, else null. */
+function tlsValidAlone(raw: unknown): TlsFiles | null {
+  const tls = (raw as { listen?: { tls?: unknown } } | null)?.listen?.tls;
+  const result = tlsSchema.safeParse(tls);
+  return result.success ? result.data : null;
 }
 
 /** Each entry of the document's "keys" that is a valid key on its own, else null. */

@@ -117,15 +117,15 @@ export const keySchema = z.discriminatedUnion(
   { error: 'type must be "ed25519" or "hmac-sha256"' },
 );
 
+/** PEM files, relative to the configuration file's folder (load.ts reads and checks them). */
+export const tlsSchema = z.strictObject({ certFile: z.string().min(1), keyFile: z.string().min(1) });
+
 export const configSchema = z
   .strictObject({
     listen: z.strictObject({
       host: z.string().min(1),
       port,
-      tls: z
-        .strictObject({ certFile: z.string().min(1), keyFile: z.string().min(1) })
-        .nullable()
-        .default(null),
+      tls: tlsSchema.nullable().default(null),
     }),
     venue: z.strictObject({
       host: z.string().min(1),
