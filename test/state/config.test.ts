@@ -186,6 +186,29 @@ describe('configuration', () => {
     assert.ok(!JSON.stringify(loaded.warnings).includes('inline-secret'));
   });
 
+  it('refuses a secret file that is not UTF-8, naming the path', () => {
+    writeFileSync(join(tempDir, 'latin1.secret'), Buffer.from([0x73, 0xe9, 0x63, 0x72, 0x65, 0x74, 0x0a]));
+    writeFileSync(join(tempDir, 'utf8.secret'), 'sécret\n');
+    const config = baseConfig();
+    config.keys[1].secret = { file: 'latin1.secret' };
+    config.keys.push({ ...config.keys[1], id: 'utf8', secret: { file: 'utf8.secret' } });
+    assert.throws(
+      () => loadConfigFromObject(config, 'test', { env: {}, baseDir: tempDir }),
+      (error: ConfigError) => {
+        assert.deepEqual(
+          error.problems.map((p) => `${p.path}: ${p.message}`),
+          [
+            '$.keys[1].secret: secret file latin1.secret is not UTF-8 text (an HMAC secret is the UTF-8 bytes of a string)',
+          ],
+        );
+        return true;
+      },
+    );
+    config.keys.splice(1, 1);
+    const loaded = loadConfigFromObject(config, 'test', { env: {}, baseDir: tempDir });
+    assert.deepEqual(Buffer.from(loaded.secrets.get('utf8')!), Buffer.from('sécret'));
+  });
+
   it('check-config prints problems and exits 2, or exits 0', () => {
     const lines: string[] = [];
     const io = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) };

@@ -8,6 +8,9 @@ import { formatJsonPath } from './json-path.ts';
 import type { ConfigProblem } from './load.ts';
 import type { KeyConfig, SecretSource } from './schema.ts';
 
+/** Refuses bytes that are not UTF-8, and keeps a byte-order mark as the file's first character. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 /**
  * Resolves the HMAC secrets and checks the Ed25519 keys' points. `keys` are the
  * configuration's entries in order (null for one that is invalid, skipped).
@@ -54,12 +57,21 @@ function readSecret(source: SecretSource, env: NodeJS.ProcessEnv, baseDir: strin
     text = env[source.env];
     if (text === undefined) return `environment variable ${source.env} is not set`;
   } else if ('file' in source) {
+    let bytes: Buffer;
     try {
-      // One trailing newline is what editors and `echo` add; it is not part of the secret.
-      text = readFileSync(resolve(baseDir, source.file), 'utf8').replace(/\r?\n$/, '');
+      bytes = readFileSync(resolve(baseDir, source.file));
     } catch (error) {
       return `cannot read secret file ${source.file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`;
     }
+    try {
+      // A secret is the UTF-8 bytes of a string: bytes that are not UTF-8 would be read with
+      // replacement characters, and the key would silently differ from the file's bytes.
+      text = UTF8.decode(bytes);
+    } catch {
+      return `secret file ${source.file} is not UTF-8 text (an HMAC secret is the UTF-8 bytes of a string)`;
+    }
+    // One trailing newline is what editors and `echo` add; it is not part of the secret.
+    text = text.replace(/\r?\n$/, '');
   } else {
     text = source.value;
   }
