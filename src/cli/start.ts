@@ -49,7 +49,10 @@ export async function startCommand(argv: string[], io: CommandIo): Promise<numbe
   const firewall = await Firewall.start({ loaded, log, waitForVenue: false });
   await untilSignal(() => {
     try {
-      firewall.reload(loadConfigFile(file));
+      const next = loadConfigFile(file);
+      firewall.reload(next);
+      // As at start (the firewall logs them then): an inline secret is worth a warning each time.
+      for (const warning of next.warnings) log.warn({ path: warning.path }, warning.message);
     } catch (error) {
       const problems =
         error instanceof ConfigError ? error.problems : [{ path: '$', message: String(error) }];
