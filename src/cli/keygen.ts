@@ -3,6 +3,7 @@
 // private half (which the firewall never needs).
 import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { idText } from '../state/config/schema.ts';
 import type { CommandIo } from './io.ts';
 
 export const KEYGEN_HELP = `Usage: portcullis keygen --type ed25519|hmac-sha256 [--id ID] [--account ACCOUNT]
@@ -12,7 +13,12 @@ and the private half to give to the client (keep it secret).
 
   --type      ed25519 (signed with a private key) or hmac-sha256 (shared secret)
   --id        key id (default: a random one)
-  --account   account the key belongs to (default: MM1)`;
+  --account   account the key belongs to (default: MM1)
+
+An hmac-sha256 entry reads its secret from the environment variable
+PORTCULLIS_KEY_<ID>_SECRET: the id in capitals, with "-" written "__", "_"
+written "_0", "." written "_1" and a capital letter X written "_X", so that
+every id has its own variable (mm1-rest: PORTCULLIS_KEY_MM1__REST_SECRET).`;
 
 export interface GeneratedKey {
   entry: Record<string, unknown>;
@@ -40,8 +46,27 @@ export function generateKey(type: 'ed25519' | 'hmac-sha256', id: string, account
   }
   // 32 random bytes as base64url text: the secret is the UTF-8 bytes of this string.
   const secret = randomBytes(32).toString('base64url');
-  const envName = `${id.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_SECRET`;
-  return { entry: { ...common, secret: { env: envName } }, privateHalf: secret };
+  return { entry: { ...common, secret: { env: secretEnvName(id) } }, privateHalf: secret };
+}
+
+/**
+ * The environment variable a key's secret is read from: PORTCULLIS_KEY_<id>_SECRET, the id
+ * in capitals and digits. The prefix makes any id a valid name (an id may start with a
+ * digit), and every other character of the id is written with "_" and a mark, so that no
+ * two ids share a name ("a-b", "a_b", "a.b" and "A-B" would all read A_B), even where
+ * variable names are case-insensitive: "-" is "__", "_" is "_0", "." is "_1" and a
+ * capital letter X is "_X" (a small letter is written as its capital).
+ */
+export function secretEnvName(id: string): string {
+  const ESCAPES: Record<string, string> = { '-': '__', _: '_0', '.': '_1' };
+  let body = '';
+  for (const c of id) {
+    if (/[a-z0-9]/.test(c)) body += c.toUpperCase();
+    else if (/[A-Z]/.test(c)) body += `_${c}`;
+    else if (ESCAPES[c]) body += ESCAPES[c];
+    else throw new RangeError(`"${id}" is not a key id`);
+  }
+  return `PORTCULLIS_KEY_${body}_SECRET`;
 }
 
 export function keygenCommand(argv: string[], io: CommandIo): number {
@@ -69,11 +94,19 @@ export function keygenCommand(argv: string[], io: CommandIo): number {
     return 2;
   }
   const id = values.id ?? `key-${randomBytes(4).toString('hex')}`;
-  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(id)) {
-    io.err('portcullis keygen: --id must be 1-64 characters of A-Z a-z 0-9 _ . -');
-    return 2;
+  const account = values.account ?? 'MM1';
+  // What the configuration would refuse is bad usage here, not a key to paste and fail on later.
+  for (const [option, value] of [
+    ['--id', id],
+    ['--account', account],
+  ] as const) {
+    const checked = idText.safeParse(value);
+    if (!checked.success) {
+      io.err(`portcullis keygen: ${option} ${checked.error.issues[0]!.message}\n${KEYGEN_HELP}`);
+      return 2;
+    }
   }
-  const generated = generateKey(values.type, id, values.account ?? 'MM1');
+  const generated = generateKey(values.type, id, account);
   io.out('# Add to "keys" in the configuration:');
   io.out(JSON.stringify(generated.entry, null, 2));
   if (values.type === 'ed25519') {

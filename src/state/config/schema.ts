@@ -12,6 +12,9 @@ const ID = /^[A-Za-z0-9_.-]{1,64}$/;
 const SYMBOL = /^[A-Za-z0-9_.\-/]{1,32}$/;
 const COMP_ID = /^[A-Za-z0-9_-]{1,32}$/;
 
+/** An account or key id (keygen checks its options with it too). */
+export const idText = z.string().regex(ID, 'must be 1-64 characters of A-Z a-z 0-9 _ . -');
+
 const positiveInt = z.int().min(1);
 const port = z.int().min(0).max(65_535);
 const decimalText = z.string().regex(/^\d+(\.\d+)?$/, 'must be a decimal string such as "0.5"');
@@ -79,7 +82,7 @@ const marketSchema = z.strictObject({
 });
 
 const accountSchema = z.strictObject({
-  id: z.string().regex(ID, 'must be 1-64 characters of A-Z a-z 0-9 _ . -'),
+  id: idText,
   kyc: z.enum(['verified', 'pending', 'rejected']),
   blocked: z.boolean().default(false),
   limits: z
@@ -93,7 +96,7 @@ const accountSchema = z.strictObject({
 });
 
 const keyCommon = {
-  id: z.string().regex(ID, 'must be 1-64 characters of A-Z a-z 0-9 _ . -'),
+  id: idText,
   account: z.string(),
   permissions: z.array(z.enum(['trade', 'cancel', 'read'])).min(1),
   markets: z.array(z.string()).min(1),
