@@ -114,6 +114,18 @@ describe('configuration', () => {
       ],
       [(c) => (c.keys[1].secret = { vault: 'x' }), /^\$\.keys\[1\]\.secret: must be/],
       [(c) => (c.keys[1].id = 'mm1-fix'), /^\$\.keys\[1\]\.id: duplicate key/],
+      [(c) => (c.markets[1].symbol = '__proto__'), /^\$\.markets\[1\]\.symbol: must not be "__proto__"/],
+      [(c) => (c.accounts[1].id = 'constructor'), /^\$\.accounts\[1\]\.id: must not be "__proto__"/],
+      [(c) => (c.keys[0].id = 'prototype'), /^\$\.keys\[0\]\.id: must not be "__proto__"/],
+      [
+        // As JSON.parse reads it: an own property, which zod's record would skip unread.
+        (c) => (c.accounts[0].limits.maxPosition = JSON.parse('{"__proto__": "1"}')),
+        /^\$\.accounts\[0\]\.limits\.maxPosition\.__proto__: must not be "__proto__"/,
+      ],
+      [
+        (c) => (c.accounts[0].limits.maxPosition = { constructor: '1' }),
+        /^\$\.accounts\[0\]\.limits\.maxPosition\.constructor: unknown market/,
+      ],
       [(c) => (c.listen.port = 70000), /^\$\.listen\.port: /],
       [(c) => (c.state.backend = 'redis'), /^\$\.state\.backend: /],
       [(c) => (c.session.extra = 1), /^\$\.session: .*extra/],

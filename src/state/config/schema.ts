@@ -12,8 +12,34 @@ const ID = /^[A-Za-z0-9_.-]{1,64}$/;
 const SYMBOL = /^[A-Za-z0-9_.\-/]{1,32}$/;
 const COMP_ID = /^[A-Za-z0-9_-]{1,32}$/;
 
+// Names of Object.prototype's own machinery are no names here: as the key of a JSON object
+// "__proto__" sets a prototype instead of a property (zod's record drops it without a
+// word, and with it the limit it carried), and any of them might one day be looked up on
+// a plain object by mistake.
+const RESERVED = new Set(['__proto__', 'constructor', 'prototype']);
+const notReserved = [
+  (text: string) => !RESERVED.has(text),
+  'must not be "__proto__", "constructor" or "prototype"',
+] as const;
+
 /** An account or key id (keygen checks its options with it too). */
-export const idText = z.string().regex(ID, 'must be 1-64 characters of A-Z a-z 0-9 _ . -');
+export const idText = z
+  .string()
+  .regex(ID, 'must be 1-64 characters of A-Z a-z 0-9 _ . -')
+  .refine(...notReserved);
+
+/** A map from market symbols, refusing "__proto__" (which zod's record would skip, unread). */
+function bySymbol<T extends z.ZodType>(value: T) {
+  return z.preprocess(
+    (input, ctx) => {
+      if (input !== null && typeof input === 'object' && Object.hasOwn(input, '__proto__')) {
+        ctx.addIssue({ code: 'custom', path: ['__proto__'], message: notReserved[1], input });
+      }
+      return input;
+    },
+    z.record(z.string(), value),
+  );
+}
 
 const positiveInt = z.int().min(1);
 const port = z.int().min(0).max(65_535);
@@ -70,7 +96,10 @@ const ratePolicy = z
   .superRefine(withinLimiterRange('ratePerSec'));
 
 const marketSchema = z.strictObject({
-  symbol: z.string().regex(SYMBOL, 'must be 1-32 characters of A-Z a-z 0-9 _ . - /'),
+  symbol: z
+    .string()
+    .regex(SYMBOL, 'must be 1-32 characters of A-Z a-z 0-9 _ . - /')
+    .refine(...notReserved),
   tickSize: stepText,
   lotSize: stepText,
   minQty: decimalText,
@@ -90,7 +119,7 @@ const accountSchema = z.strictObject({
       maxOpenOrders: positiveInt,
       ordersPerSec: z.number().positive().max(1e9),
       burst: positiveInt,
-      maxPosition: z.record(z.string(), decimalText).default({}),
+      maxPosition: bySymbol(decimalText).default({}),
     })
     .superRefine(withinLimiterRange('ordersPerSec')),
 });
