@@ -12,6 +12,7 @@ import { Firewall } from '../firewall.ts';
 import { ConfigError, loadConfigFile } from '../state/config/load.ts';
 import type { ConfigInput, KeyConfig } from '../state/config/schema.ts';
 import { startVenueSimulator } from '../venue/simulator/server.ts';
+import { integerOption } from './integer-option.ts';
 import type { CommandIo } from './io.ts';
 import { generateKey } from './keygen.ts';
 import { untilSignal } from './signals.ts';
@@ -75,11 +76,21 @@ export async function demoCommand(argv: string[], io: CommandIo): Promise<number
     io.out(DEMO_HELP);
     return 0;
   }
+  // Unset, the ports are config/demo.json's.
+  const port = values.port === undefined ? undefined : integerOption(values.port, 0, 65_535);
+  const venuePort =
+    values['venue-port'] === undefined ? undefined : integerOption(values['venue-port'], 0, 65_535);
+  if (port === null || venuePort === null) {
+    io.err(
+      `portcullis demo: ${port === null ? '--port' : '--venue-port'} must be a decimal integer from 0 to 65535`,
+    );
+    return 2;
+  }
   const dir = resolve(values['keys-dir'] ?? join(ROOT, '.demo'));
   const keys = ensureDemoKeys(dir);
   const config: ConfigInput = JSON.parse(readFileSync(join(ROOT, 'config', 'demo.json'), 'utf8'));
-  if (values.port !== undefined) config.listen.port = Number(values.port);
-  if (values['venue-port'] !== undefined) config.venue.port = Number(values['venue-port']);
+  if (port !== undefined) config.listen.port = port;
+  if (venuePort !== undefined) config.venue.port = venuePort;
   config.keys = keys.entries;
   const configFile = join(dir, 'config.json');
   writeFileSync(configFile, JSON.stringify(config, null, 2));

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type Credentials, ed25519PrivateKeyFromSeed } from '../client/credentials.ts';
 import { type OrderInput, RestClient } from '../client/rest-client.ts';
+import { integerOption } from './integer-option.ts';
 import type { CommandIo } from './io.ts';
 
 export const ORDER_HELP = `Usage: portcullis order --key ID (--secret-file F | --secret-env NAME | --seed-file F)
@@ -22,9 +23,12 @@ and prints the execution reports.
   --secret-env NAME environment variable holding the HMAC secret
   --seed-file F     file holding the base64 Ed25519 seed (ed25519 keys)
   --url URL         firewall address (default http://127.0.0.1:7400, or ws://127.0.0.1:7400/fix with --fix)
-  --wait-ms N       how long to wait for fills before printing the order (default 300)
+  --wait-ms N       milliseconds to wait for fills before printing the order (default 300, at most 600000)
 
 Exit codes: 0 accepted, 1 rejected or failed, 2 bad usage.`;
+
+/** Ten minutes: longer than any fill worth waiting for, and well within what setTimeout takes. */
+const MAX_WAIT_MS = 600_000;
 
 const OPTIONS = {
   key: { type: 'string' },
@@ -73,8 +77,9 @@ export async function orderCommand(argv: string[], io: CommandIo): Promise<numbe
   const tif = values.tif ?? 'GTC';
   if (tif !== 'GTC' && tif !== 'IOC' && tif !== 'FOK' && tif !== 'DAY')
     return usage('--tif must be GTC, IOC, FOK or DAY');
-  const waitMs = Number(values['wait-ms'] ?? 300);
-  if (!Number.isFinite(waitMs) || waitMs < 0) return usage('--wait-ms must be a number of milliseconds');
+  const waitMs = integerOption(values['wait-ms'] ?? '300', 0, MAX_WAIT_MS);
+  if (waitMs === null)
+    return usage(`--wait-ms must be a decimal integer from 0 to ${MAX_WAIT_MS} (milliseconds)`);
 
   let credentials: Credentials;
   try {

@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { createLogger } from '../control/logger.ts';
 import { startVenueSimulator } from '../venue/simulator/server.ts';
+import { integerOption } from './integer-option.ts';
 import type { CommandIo } from './io.ts';
 import { untilSignal } from './signals.ts';
 
@@ -36,9 +37,9 @@ export async function venueCommand(argv: string[], io: CommandIo): Promise<numbe
     io.out(VENUE_HELP);
     return 0;
   }
-  const port = Number(values.port ?? 7401);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    io.err('portcullis venue: --port must be an integer from 0 to 65535');
+  const port = integerOption(values.port ?? '7401', 0, 65_535);
+  if (port === null) {
+    io.err('portcullis venue: --port must be a decimal integer from 0 to 65535');
     return 2;
   }
   const mode = values.mode ?? 'match';

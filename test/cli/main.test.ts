@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { main } from '../../src/cli/main.ts';
 
@@ -40,6 +43,42 @@ describe('portcullis command', () => {
       c.err.some((line) => line.includes('$: ')),
       c.err.join('\n'),
     );
+  });
+
+  it('numeric options take decimal integers only, naming the option otherwise (exit 2)', async () => {
+    const order = [
+      'order',
+      '--key',
+      'k',
+      '--secret-env',
+      'HOME',
+      '--symbol',
+      'BTC-PERP',
+      '--side',
+      'buy',
+      '--qty',
+      '1',
+    ];
+    // The keys directory of a demo that would start: nothing is written there on bad usage.
+    const keysDir = mkdtempSync(join(tmpdir(), 'portcullis-main-'));
+    try {
+      for (const bad of ['', '1e3', '0x1F', ' 5 ', '+5', '-1', '05', '1.0', '65536', 'seven']) {
+        for (const [argv, option] of [
+          [['venue', `--port=${bad}`], '--port'],
+          [['demo', '--keys-dir', keysDir, `--port=${bad}`], '--port'],
+          [['demo', '--keys-dir', keysDir, `--venue-port=${bad}`], '--venue-port'],
+          [[...order, `--wait-ms=${bad}`], '--wait-ms'],
+        ] as const) {
+          if (option === '--wait-ms' && bad === '65536') continue; // a fine number of milliseconds
+          const c = capture();
+          assert.equal(await main([...argv], c.io), 2, `${argv.join(' ')}`);
+          assert.match(c.err.join('\n'), new RegExp(`${option} must be a decimal integer`), argv.join(' '));
+        }
+      }
+      assert.deepEqual(readdirSync(keysDir), []);
+    } finally {
+      rmSync(keysDir, { recursive: true, force: true });
+    }
   });
 
   it('order without key material is bad usage', async () => {
