@@ -5,16 +5,22 @@ import { DEMO_HELP, demoCommand } from './demo.ts';
 import { type CommandIo, processIo } from './io.ts';
 import { KEYGEN_HELP, keygenCommand } from './keygen.ts';
 import { ORDER_HELP, orderCommand } from './order.ts';
+import { exitOnStopSignal } from './signals.ts';
 import { START_HELP, startCommand } from './start.ts';
 import { VENUE_HELP, venueCommand } from './venue.ts';
 
 const COMMANDS: Record<
   string,
-  { run: (argv: string[], io: CommandIo) => number | Promise<number>; help: string }
+  {
+    run: (argv: string[], io: CommandIo) => number | Promise<number>;
+    help: string;
+    /** Runs until Ctrl-C or SIGTERM, then stops cleanly (signals.ts untilSignal); others are interrupted. */
+    runsUntilStopped?: true;
+  }
 > = {
-  start: { run: startCommand, help: START_HELP },
-  venue: { run: venueCommand, help: VENUE_HELP },
-  demo: { run: demoCommand, help: DEMO_HELP },
+  start: { run: startCommand, help: START_HELP, runsUntilStopped: true },
+  venue: { run: venueCommand, help: VENUE_HELP, runsUntilStopped: true },
+  demo: { run: demoCommand, help: DEMO_HELP, runsUntilStopped: true },
   keygen: { run: keygenCommand, help: KEYGEN_HELP },
   'check-config': { run: checkConfigCommand, help: CHECK_CONFIG_HELP },
   order: { run: orderCommand, help: ORDER_HELP },
@@ -47,6 +53,7 @@ export async function main(argv: string[], io: CommandIo = processIo): Promise<n
     io.err(`portcullis: unknown command "${name}"\n\n${HELP}`);
     return 2;
   }
+  if (!command.runsUntilStopped) exitOnStopSignal(name);
   try {
     return await command.run(rest, io);
   } catch (error) {

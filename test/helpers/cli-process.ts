@@ -4,7 +4,8 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 
-const CLI = ['--import', 'tsx', 'src/cli.ts'];
+const TSX = ['--import', 'tsx'];
+const CLI = [...TSX, 'src/cli.ts'];
 
 export interface Finished {
   code: number | null;
@@ -30,8 +31,8 @@ export class RunningCli {
   err = '';
   private readonly exited: Promise<Finished>;
 
-  constructor(args: string[], env: NodeJS.ProcessEnv = {}) {
-    this.child = spawn(process.execPath, [...CLI, ...args], {
+  constructor(args: string[], env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []) {
+    this.child = spawn(process.execPath, [...TSX, ...nodeArgs, 'src/cli.ts', ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, ...env },
     });
@@ -72,6 +73,23 @@ export class RunningCli {
 
   finished(): Promise<Finished> {
     return this.exited;
+  }
+}
+
+/**
+ * Node arguments that make the process write `caught SIGINT <ms>` (SIGTERM, SIGHUP) to stdout
+ * when its code first adds a handler for the signal, so a test knows it would no longer
+ * die by it. (Node's own handlers, which restore the terminal and re-raise, are not shown.)
+ */
+export const ANNOUNCE_SIGNAL_HANDLERS = ['--import', './test/helpers/announce-signal-handlers.ts'];
+
+/** Resolves, with the time it was announced, once the process has a handler for the signal. */
+export async function untilCatching(cli: RunningCli, signal: NodeJS.Signals): Promise<number> {
+  for (;;) {
+    const at = new RegExp(`^caught ${signal} (\\d+)$`, 'm').exec(cli.out)?.[1];
+    if (at !== undefined) return Number(at);
+    if (cli.child.exitCode !== null || cli.child.signalCode !== null) throw new Error(`ended:\n${cli.err}`);
+    await new Promise((resolve) => setTimeout(resolve, 1));
   }
 }
 
