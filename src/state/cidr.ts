@@ -55,19 +55,52 @@ function v6Masks(prefix: number): Uint32Array {
   return masks;
 }
 
-/** Validates "address/prefix" (or a bare address = a single host). Returns a message or null. */
+/** "2001:db8::" for the network's four 32-bit words (RFC 5952: the longest run of zero groups as ::). */
+function formatV6(words: Uint32Array): string {
+  const groups: number[] = [];
+  for (const word of words) groups.push(word >>> 16, word & 0xffff);
+  let best = { at: -1, length: 1 };
+  for (let i = 0; i < 8; i++) {
+    let length = 0;
+    while (i + length < 8 && groups[i + length] === 0) length++;
+    if (length > best.length) best = { at: i, length };
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (best.at < 0) return hex.join(':');
+  return `${hex.slice(0, best.at).join(':')}::${hex.slice(best.at + best.length).join(':')}`;
+}
+
+/**
+ * Validates "address/prefix" (or a bare address = a single host). Returns a message or null.
+ * An address with bits set beyond its prefix is refused, not widened to its network: it is
+ * most likely a host that was meant alone ("/32" forgotten) or a mistyped network, and
+ * silently allowing the whole network would open the key to addresses nobody listed.
+ */
 export function cidrProblem(text: string): string | null {
   const slash = text.indexOf('/');
   const address = slash >= 0 ? text.slice(0, slash) : text;
   const prefixText = slash >= 0 ? text.slice(slash + 1) : null;
   const v4 = isIPv4(address);
   if (!v4 && !isIPv6(address)) return `"${text}" is not an IPv4 or IPv6 CIDR`;
-  if (prefixText !== null) {
-    if (!/^\d{1,3}$/.test(prefixText)) return `"${text}" has a malformed prefix length`;
-    const prefix = Number(prefixText);
-    if (prefix > (v4 ? 32 : 128)) return `"${text}" has a prefix longer than ${v4 ? 32 : 128} bits`;
+  if (prefixText === null) return null;
+  // No leading zeros: "/008" reads as octal to some tools, and is nobody's way of writing 8.
+  if (!/^(0|[1-9]\d{0,2})$/.test(prefixText)) return `"${text}" has a malformed prefix length`;
+  const prefix = Number(prefixText);
+  if (prefix > (v4 ? 32 : 128)) return `"${text}" has a prefix longer than ${v4 ? 32 : 128} bits`;
+  let network: string | null = null;
+  if (v4) {
+    const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+    const bits = parseV4(address);
+    const masked = (bits & mask) >>> 0;
+    if (masked !== bits) network = [24, 16, 8, 0].map((shift) => (masked >>> shift) & 0xff).join('.');
+  } else {
+    const words = parseV6(address);
+    const masks = v6Masks(prefix);
+    const masked = words.map((word, i) => (word & masks[i]!) >>> 0);
+    if (masked.some((word, i) => word !== words[i])) network = formatV6(masked);
   }
-  return null;
+  if (network === null) return null;
+  return `"${text}" has bits set past its /${prefix} prefix: write the network ${network}/${prefix}, or the host alone as ${address}/${v4 ? 32 : 128}`;
 }
 
 export class CidrMatcher {

@@ -93,6 +93,19 @@ describe('configuration', () => {
       [(c) => (c.keys[0].account = 'NOPE'), /^\$\.keys\[0\]\.account: unknown account "NOPE"/],
       [(c) => (c.keys[1].markets = ['BTC-PERP', 'X']), /^\$\.keys\[1\]\.markets\[1\]: unknown market "X"/],
       [(c) => (c.keys[0].cidrs = ['10.0.0.0/33']), /^\$\.keys\[0\]\.cidrs\[0\]: /],
+      [
+        (c) => (c.keys[0].cidrs = ['127.0.0.0/8', '127.1.2.3/8']),
+        /^\$\.keys\[0\]\.cidrs\[1\]: "127\.1\.2\.3\/8" has bits set past its \/8 prefix: write the network 127\.0\.0\.0\/8, or the host alone as 127\.1\.2\.3\/32$/,
+      ],
+      [
+        (c) => (c.keys[0].cidrs = ['2001:db8::1/32']),
+        /^\$\.keys\[0\]\.cidrs\[0\]: .* write the network 2001:db8::\/32, or the host alone as 2001:db8::1\/128$/,
+      ],
+      [(c) => (c.keys[0].cidrs = ['10.0.0.0/008']), /^\$\.keys\[0\]\.cidrs\[0\]: .*malformed prefix length/],
+      [
+        (c) => (c.keys[1].markets = ['BTC-PERP', 'ETH-PERP', 'BTC-PERP']),
+        /^\$\.keys\[1\]\.markets\[2\]: "BTC-PERP" is listed twice$/,
+      ],
       [(c) => (c.keys[0].permissions = ['trade', 'admin']), /^\$\.keys\[0\]\.permissions\[1\]: /],
       [(c) => (c.keys[0].type = 'rsa'), /^\$\.keys\[0\]\.type: /],
       [

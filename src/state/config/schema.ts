@@ -251,6 +251,9 @@ function checkReferences(config: Omit<Config, never>, ctx: Ctx): void {
     if (!wildcard) {
       key.markets.forEach((symbol, j) => {
         if (!symbols.has(symbol)) problem(ctx, [...at, 'markets', j], `unknown market "${symbol}"`);
+        // As for permissions: a repeated entry is a slip (a different market was probably meant).
+        if (key.markets.indexOf(symbol) < j)
+          problem(ctx, [...at, 'markets', j], `"${symbol}" is listed twice`);
       });
     }
     if (key.notBefore && key.expiresAt && Date.parse(key.notBefore) >= Date.parse(key.expiresAt)) {
