@@ -234,6 +234,27 @@ describe('configuration', () => {
     assert.deepEqual(Buffer.from(loaded.secrets.get('utf8')!), Buffer.from('sécret'));
   });
 
+  it('refuses a configuration file that names a member twice, with the path and the other problems', () => {
+    const file = join(tempDir, 'repeated.json');
+    const text = JSON.stringify({ ...demo, state: { backend: 'redis' } }, null, 2);
+    // A second, laxer perIp after the first: JSON.parse would keep it silently.
+    writeFileSync(
+      file,
+      text.replace('"perIp": {', '"perIp": { "ratePerSec": 1e9, "burst": 1e9 }, "perIp": {'),
+    );
+    assert.throws(
+      () => loadConfigFile(file, { env: {} }),
+      (error: ConfigError) => {
+        assert.deepEqual(
+          error.problems.map((p) => p.path),
+          ['$.limits.perIp', '$.state.backend'],
+        );
+        assert.match(error.problems[0]!.message, /appears more than once/);
+        return true;
+      },
+    );
+  });
+
   it('check-config prints problems and exits 2, or exits 0', () => {
     const lines: string[] = [];
     const io = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) };

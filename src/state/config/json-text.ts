@@ -3,6 +3,12 @@
 // with the quotes forgotten), which would then reach the terminal and, on a
 // reload, the log. So the text is first checked here against the JSON grammar
 // (RFC 8259), and a syntax error is told by its line and column only.
+//
+// The same walk finds an object that names a member twice. JSON.parse keeps the last
+// silently, where another reader (an editor, a linter, a review tool) may show the
+// first, so the setting in force would not be the one that was read; each repeat is a
+// problem at its JSON path, as a repeated field is in a REST body.
+import { formatJsonPath } from './json-path.ts';
 import type { ConfigProblem } from './load.ts';
 
 /** Deeper nesting than any configuration needs; the check recurses, so it must stop somewhere. */
@@ -17,10 +23,14 @@ class JsonSyntaxError extends Error {
   }
 }
 
-/** Parses a configuration's text; a syntax error is one problem at `$` naming where, never what. */
+/**
+ * Parses a configuration's text. A syntax error is one problem at `$` naming where, never
+ * what, and `raw` is undefined; a repeated member is a problem at its path, with `raw` read.
+ */
 export function parseConfigText(text: string): { raw: unknown; problems: ConfigProblem[] } {
+  const check = new GrammarCheck(text);
   try {
-    new GrammarCheck(text).document();
+    check.document();
   } catch (error) {
     if (!(error instanceof JsonSyntaxError)) throw error;
     const { line, column } = lineAndColumn(text, error.offset);
@@ -29,7 +39,7 @@ export function parseConfigText(text: string): { raw: unknown; problems: ConfigP
       problems: [{ path: '$', message: `not valid JSON at line ${line}, column ${column}: ${error.what}` }],
     };
   }
-  return { raw: JSON.parse(text), problems: [] };
+  return { raw: JSON.parse(text), problems: check.repeated };
 }
 
 /** 1-based line and column (in characters) of an offset into the text. */
@@ -45,13 +55,15 @@ const isHexDigit = (c: number) => isDigit(c) || (c >= 0x41 && c <= 0x46) || (c >
 
 /** Walks the text once, throwing JsonSyntaxError at the first place it is not JSON. */
 class GrammarCheck {
+  /** Each member named a second time in its object. */
+  readonly repeated: ConfigProblem[] = [];
   private at = 0;
 
   constructor(private readonly text: string) {}
 
   document(): void {
     this.whitespace();
-    this.value(0);
+    this.value([]);
     this.whitespace();
     if (this.at < this.text.length) this.fail('unexpected text after the end of the JSON value');
   }
@@ -69,11 +81,11 @@ class GrammarCheck {
       this.at++;
   }
 
-  private value(depth: number): void {
-    if (depth > MAX_DEPTH) this.fail(`nested more than ${MAX_DEPTH} levels deep`);
+  private value(path: (string | number)[]): void {
+    if (path.length > MAX_DEPTH) this.fail(`nested more than ${MAX_DEPTH} levels deep`);
     const c = this.peek();
-    if (c === 0x7b) this.object(depth);
-    else if (c === 0x5b) this.array(depth);
+    if (c === 0x7b) this.object(path);
+    else if (c === 0x5b) this.array(path);
     else if (c === 0x22) this.string();
     else if (c === 0x2d || isDigit(c)) this.number();
     else if (this.text.startsWith('true', this.at)) this.at += 4;
@@ -84,7 +96,8 @@ class GrammarCheck {
       this.fail('expected a value (an object, array, string in double quotes, number, true, false or null)');
   }
 
-  private object(depth: number): void {
+  private object(path: (string | number)[]): void {
+    const names = new Set<string>();
     this.at++;
     this.whitespace();
     if (this.peek() === 0x7d) {
@@ -94,12 +107,22 @@ class GrammarCheck {
     for (;;) {
       this.whitespace();
       if (this.peek() !== 0x22) this.fail('expected a property name in double quotes');
+      const start = this.at;
       this.string();
+      // Decoded, so that "\u0069d" and "id" are the same name.
+      const name = JSON.parse(this.text.slice(start, this.at)) as string;
+      if (names.has(name)) {
+        this.repeated.push({
+          path: formatJsonPath([...path, name]),
+          message: 'appears more than once in its object: JSON readers differ on which one counts',
+        });
+      }
+      names.add(name);
       this.whitespace();
       if (this.peek() !== 0x3a) this.fail('expected ":" after the property name');
       this.at++;
       this.whitespace();
-      this.value(depth + 1);
+      this.value([...path, name]);
       this.whitespace();
       const c = this.peek();
       this.at++;
@@ -111,7 +134,8 @@ class GrammarCheck {
     }
   }
 
-  private array(depth: number): void {
+  private array(path: (string | number)[]): void {
+    let index = 0;
     this.at++;
     this.whitespace();
     if (this.peek() === 0x5d) {
@@ -120,7 +144,7 @@ class GrammarCheck {
     }
     for (;;) {
       this.whitespace();
-      this.value(depth + 1);
+      this.value([...path, index++]);
       this.whitespace();
       const c = this.peek();
       this.at++;

@@ -57,7 +57,18 @@ export function validateConfig(raw: unknown): { config: Config | null; problems:
 
 /** Validates a parsed document and resolves its secrets; throws ConfigError with every problem. */
 export function loadConfigFromObject(raw: unknown, source: string, options: LoadOptions = {}): LoadedConfig {
-  const { config, problems } = validateConfig(raw);
+  return load(raw, source, options, []);
+}
+
+/** loadConfigFromObject, adding the problems its text had (repeated members) to the others. */
+function load(
+  raw: unknown,
+  source: string,
+  options: LoadOptions,
+  textProblems: ConfigProblem[],
+): LoadedConfig {
+  const { config, problems: schemaProblems } = validateConfig(raw);
+  const problems = [...textProblems, ...schemaProblems];
   const baseDir = options.baseDir ?? process.cwd();
   // Key material and TLS files are checked even when other sections have problems (each
   // entry that is valid on its own), so that one run of check-config lists everything.
@@ -104,6 +115,7 @@ export function loadConfigFile(file: string, options: LoadOptions = {}): LoadedC
     ]);
   }
   const { raw, problems } = parseConfigText(text);
-  if (problems.length > 0) throw new ConfigError(file, problems);
-  return loadConfigFromObject(raw, file, { baseDir: dirname(resolve(file)), ...options });
+  // Not JSON: nothing more to check. Repeated members are reported with whatever else is wrong.
+  if (raw === undefined) throw new ConfigError(file, problems);
+  return load(raw, file, { baseDir: dirname(resolve(file)), ...options }, problems);
 }
