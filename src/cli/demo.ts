@@ -15,6 +15,7 @@ import { startVenueSimulator } from '../venue/simulator/server.ts';
 import { integerOption } from './integer-option.ts';
 import type { CommandIo } from './io.ts';
 import { generateKey } from './keygen.ts';
+import { logLevelFor } from './log-level.ts';
 import { untilSignal } from './signals.ts';
 
 export const DEMO_HELP = `Usage: portcullis demo [--port N] [--venue-port N] [--keys-dir DIR]
@@ -76,6 +77,9 @@ export async function demoCommand(argv: string[], io: CommandIo): Promise<number
     io.out(DEMO_HELP);
     return 0;
   }
+  // The demo prints to the terminal; the JSON log shows warnings and errors only.
+  const level = logLevelFor('demo', io, 'warn');
+  if (level === null) return 2;
   // Unset, the ports are config/demo.json's.
   const port = values.port === undefined ? undefined : integerOption(values.port, 0, 65_535);
   const venuePort =
@@ -103,8 +107,7 @@ export async function demoCommand(argv: string[], io: CommandIo): Promise<number
     return 2;
   }
 
-  // The demo prints to the terminal; the JSON log shows warnings and errors only.
-  const log = createLogger(process.env.PORTCULLIS_LOG_LEVEL ?? 'warn');
+  const log = createLogger(level);
   const venue = await startVenueSimulator({
     host: config.venue.host,
     port: config.venue.port,

@@ -81,6 +81,14 @@ export async function orderCommand(argv: string[], io: CommandIo): Promise<numbe
   if (waitMs === null)
     return usage(`--wait-ms must be a decimal integer from 0 to ${MAX_WAIT_MS} (milliseconds)`);
 
+  const url = values.url ?? (values.fix ? 'ws://127.0.0.1:7400/fix' : 'http://127.0.0.1:7400');
+  const schemes = values.fix ? ['ws:', 'wss:'] : ['http:', 'https:'];
+  if (!schemes.includes(URL.canParse(url) ? new URL(url).protocol : '')) {
+    return usage(
+      `--url must be a ${schemes.map((s) => `${s}//`).join(' or ')} URL${values.fix ? ' (with --fix)' : ''}`,
+    );
+  }
+
   let credentials: Credentials;
   try {
     credentials = credentialsFrom(values);
@@ -100,16 +108,9 @@ export async function orderCommand(argv: string[], io: CommandIo): Promise<numbe
   try {
     if (values.fix) {
       const { sendFixOrder } = await import('./order-fix.ts');
-      return await sendFixOrder(
-        values.url ?? 'ws://127.0.0.1:7400/fix',
-        credentials,
-        order,
-        values,
-        waitMs,
-        io,
-      );
+      return await sendFixOrder(url, credentials, order, values, waitMs, io);
     }
-    return await sendRestOrder(values.url ?? 'http://127.0.0.1:7400', credentials, order, waitMs, io);
+    return await sendRestOrder(url, credentials, order, waitMs, io);
   } catch (error) {
     io.err(`portcullis order: ${(error as Error).message}`);
     return 1;

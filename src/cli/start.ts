@@ -5,6 +5,7 @@ import { createLogger } from '../control/logger.ts';
 import { Firewall } from '../firewall.ts';
 import { ConfigError, loadConfigFile } from '../state/config/load.ts';
 import type { CommandIo } from './io.ts';
+import { logLevelFor } from './log-level.ts';
 import { untilSignal } from './signals.ts';
 
 export const START_HELP = `Usage: portcullis start --config FILE
@@ -35,6 +36,8 @@ export async function startCommand(argv: string[], io: CommandIo): Promise<numbe
     io.err(`portcullis start: --config FILE is required\n${START_HELP}`);
     return 2;
   }
+  const level = logLevelFor('start', io, 'info');
+  if (level === null) return 2;
   const file = values.config;
   let loaded: ReturnType<typeof loadConfigFile>;
   try {
@@ -44,7 +47,7 @@ export async function startCommand(argv: string[], io: CommandIo): Promise<numbe
     for (const problem of error.problems) io.err(`${file} ${problem.path}: ${problem.message}`);
     return 2;
   }
-  const log = createLogger();
+  const log = createLogger(level);
   // The venue may come up after the firewall: the link keeps retrying, and orders get VENUE_UNAVAILABLE meanwhile.
   const firewall = await Firewall.start({ loaded, log, waitForVenue: false });
   await untilSignal(() => {

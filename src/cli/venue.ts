@@ -5,6 +5,7 @@ import { createLogger } from '../control/logger.ts';
 import { startVenueSimulator } from '../venue/simulator/server.ts';
 import { integerOption } from './integer-option.ts';
 import type { CommandIo } from './io.ts';
+import { logLevelFor } from './log-level.ts';
 import { untilSignal } from './signals.ts';
 
 export const VENUE_HELP = `Usage: portcullis venue [--host HOST] [--port N] [--mode match|ack]
@@ -42,12 +43,14 @@ export async function venueCommand(argv: string[], io: CommandIo): Promise<numbe
     io.err('portcullis venue: --port must be a decimal integer from 0 to 65535');
     return 2;
   }
+  const level = logLevelFor('venue', io, 'info');
+  if (level === null) return 2;
   const mode = values.mode ?? 'match';
   if (mode !== 'match' && mode !== 'ack') {
     io.err('portcullis venue: --mode must be match or ack');
     return 2;
   }
-  const log = createLogger();
+  const log = createLogger(level);
   const venue = await startVenueSimulator({ host: values.host ?? '127.0.0.1', port, mode, logger: log });
   log.info({ port: venue.port, mode }, 'venue simulator listening');
   await untilSignal();

@@ -12,12 +12,14 @@ function capture() {
 }
 
 describe('portcullis command', () => {
-  it('prints its help, and exits 2 without a command', async () => {
+  it('prints its help, and exits 2 without a command, with the help on stderr', async () => {
     const a = capture();
     assert.equal(await main(['--help'], a.io), 0);
     assert.match(a.out.join('\n'), /Usage: portcullis <command>/);
     const b = capture();
     assert.equal(await main([], b.io), 2);
+    assert.deepEqual(b.out, []);
+    assert.match(b.err.join('\n'), /Usage: portcullis <command>/);
   });
 
   it('refuses an unknown command with exit 2', async () => {
@@ -77,6 +79,58 @@ describe('portcullis command', () => {
       }
       assert.deepEqual(readdirSync(keysDir), []);
     } finally {
+      rmSync(keysDir, { recursive: true, force: true });
+    }
+  });
+
+  it('order with a --url it cannot use is bad usage', async () => {
+    const order = [
+      'order',
+      '--key',
+      'k',
+      '--secret-env',
+      'HOME',
+      '--symbol',
+      'X',
+      '--side',
+      'buy',
+      '--qty',
+      '1',
+    ];
+    for (const [extra, expected] of [
+      [['--url', 'not-a-url'], /--url must be a http:\/\/ or https:\/\/ URL/],
+      [['--url', 'ftp://127.0.0.1:7400'], /--url must be a http:\/\/ or https:\/\/ URL/],
+      [
+        ['--fix', '--url', 'http://127.0.0.1:7400/fix'],
+        /--url must be a ws:\/\/ or wss:\/\/ URL \(with --fix\)/,
+      ],
+    ] as const) {
+      const c = capture();
+      assert.equal(await main([...order, ...extra], c.io), 2, extra.join(' '));
+      assert.match(c.err.join('\n'), expected);
+    }
+  });
+
+  it('a PORTCULLIS_LOG_LEVEL that names no level is bad usage for the commands that log', async () => {
+    const before = process.env.PORTCULLIS_LOG_LEVEL;
+    process.env.PORTCULLIS_LOG_LEVEL = 'verbose';
+    const keysDir = mkdtempSync(join(tmpdir(), 'portcullis-main-'));
+    try {
+      for (const argv of [
+        ['start', '--config', 'config/demo.json'],
+        ['venue'],
+        ['demo', '--keys-dir', keysDir],
+      ]) {
+        const c = capture();
+        assert.equal(await main(argv, c.io), 2, argv[0]);
+        assert.match(
+          c.err.join('\n'),
+          /PORTCULLIS_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent \(not "verbose"\)/,
+        );
+      }
+    } finally {
+      if (before === undefined) delete process.env.PORTCULLIS_LOG_LEVEL;
+      else process.env.PORTCULLIS_LOG_LEVEL = before;
       rmSync(keysDir, { recursive: true, force: true });
     }
   });
