@@ -176,6 +176,38 @@ describe('configuration', () => {
     assert.ok(!problems.some((p) => p.startsWith('$.keys[2].secret')), JSON.stringify(problems));
   });
 
+  it('checks references, uniqueness and steps even when other sections have problems', () => {
+    const problems = problemsOf((c) => {
+      c.listen.port = 'x';
+      c.markets.push({ ...c.markets[0], maxQty: '0' });
+      c.accounts.push({ ...c.accounts[0] });
+      c.keys[0].account = 'NOBODY';
+    });
+    const symbol = demo.markets[0].symbol;
+    const account = demo.accounts[0].id;
+    const last = demo.markets.length;
+    assert.ok(problems.some((p) => p.startsWith('$.listen.port: ')));
+    assert.ok(
+      problems.includes(`$.markets[${last}].symbol: duplicate symbol "${symbol}"`),
+      JSON.stringify(problems),
+    );
+    assert.ok(
+      problems.includes(`$.markets[${last}].maxQty: must not be below minQty`),
+      JSON.stringify(problems),
+    );
+    assert.ok(problems.includes(`$.accounts[${demo.accounts.length}].id: duplicate account "${account}"`));
+    assert.ok(problems.includes('$.keys[0].account: unknown account "NOBODY"'));
+  });
+
+  it('a market that is invalid on its own is still known by its symbol: no false "unknown market"', () => {
+    const problems = problemsOf((c) => {
+      c.markets[0].tickSize = 'x';
+    });
+    const symbol = demo.markets[0].symbol;
+    assert.ok(problems.some((p) => p.startsWith('$.markets[0].tickSize: ')));
+    assert.ok(!problems.some((p) => p.includes(`unknown market "${symbol}"`)), JSON.stringify(problems));
+  });
+
   it('never throws on any mutation of a valid config, only reports problems (property)', () => {
     const paths: (string | number)[][] = [];
     const walk = (value: unknown, path: (string | number)[]) => {

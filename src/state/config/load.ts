@@ -6,7 +6,14 @@ import { dirname, resolve } from 'node:path';
 import { formatJsonPath } from './json-path.ts';
 import { parseConfigText } from './json-text.ts';
 import { resolveKeyMaterial } from './key-material.ts';
-import { type Config, configSchema, type KeyConfig, keySchema, tlsSchema } from './schema.ts';
+import {
+  type Config,
+  checkReferences,
+  configSchema,
+  type KeyConfig,
+  keySchema,
+  tlsSchema,
+} from './schema.ts';
 import { checkTlsFiles, type TlsFiles } from './tls-files.ts';
 
 export interface ConfigProblem {
@@ -43,16 +50,11 @@ export interface LoadOptions {
 /** Validates an already-parsed document; returns the config or every problem. */
 export function validateConfig(raw: unknown): { config: Config | null; problems: ConfigProblem[] } {
   const result = configSchema.safeParse(raw);
-  if (!result.success) {
-    return {
-      config: null,
-      problems: result.error.issues.map((issue) => ({
-        path: formatJsonPath(issue.path),
-        message: issue.message,
-      })),
-    };
-  }
-  return { config: result.data, problems: [] };
+  const problems: ConfigProblem[] = result.success
+    ? []
+    : result.error.issues.map((issue) => ({ path: formatJsonPath(issue.path), message: issue.message }));
+  checkReferences(raw, (path, message) => problems.push({ path: formatJsonPath(path), message }));
+  return { config: result.success && problems.length === 0 ? result.data : null, problems };
 }
 
 /** Validates a parsed document and resolves its secrets; throws ConfigError with every problem. */

@@ -152,42 +152,44 @@ export const keySchema = z.discriminatedUnion(
 /** PEM files, relative to the configuration file's folder (load.ts reads and checks them). */
 export const tlsSchema = z.strictObject({ certFile: z.string().min(1), keyFile: z.string().min(1) });
 
-export const configSchema = z
-  .strictObject({
-    listen: z.strictObject({
-      host: z.string().min(1),
-      port,
-      tls: tlsSchema.nullable().default(null),
-    }),
-    venue: z.strictObject({
-      host: z.string().min(1),
-      port,
-      timeoutMs: z.int().min(1).max(600_000),
-    }),
-    session: z.strictObject({
-      targetCompId: z.string().regex(COMP_ID, 'must be 1-32 characters of A-Z a-z 0-9 _ -'),
-      recvWindowMs: z.int().min(1).max(600_000),
-      maxHeartBtInt: z.int().min(1).max(3600),
-      maxMessageBytes: z.int().min(256).max(1_048_576),
-      logonTimeoutMs: z.int().min(1).max(600_000),
-    }),
-    limits: z.strictObject({
-      perIp: ratePolicy,
-      perConnection: ratePolicy,
-      maxConnectionsPerIp: positiveInt,
-      // FIX connections not yet logged on, from all addresses together: each may hold a
-      // partly received frame (up to 16 x maxMessageBytes x 8, at least 512 KiB) until its
-      // Logon timeout, so this bounds what unauthenticated clients can make the server hold.
-      maxPendingLogons: positiveInt.default(256),
-      authFailuresBeforeLockout: positiveInt,
-      lockoutMs: z.int().min(0),
-    }),
-    markets: z.array(marketSchema).min(1),
-    accounts: z.array(accountSchema),
-    keys: z.array(keySchema),
-    state: z.strictObject({ backend: z.literal('memory') }),
-  })
-  .superRefine(checkReferences);
+/**
+ * The document's shape and each value. What needs more than one entry (uniqueness,
+ * references, decimals on their market's step) is checkReferences, run beside it.
+ */
+export const configSchema = z.strictObject({
+  listen: z.strictObject({
+    host: z.string().min(1),
+    port,
+    tls: tlsSchema.nullable().default(null),
+  }),
+  venue: z.strictObject({
+    host: z.string().min(1),
+    port,
+    timeoutMs: z.int().min(1).max(600_000),
+  }),
+  session: z.strictObject({
+    targetCompId: z.string().regex(COMP_ID, 'must be 1-32 characters of A-Z a-z 0-9 _ -'),
+    recvWindowMs: z.int().min(1).max(600_000),
+    maxHeartBtInt: z.int().min(1).max(3600),
+    maxMessageBytes: z.int().min(256).max(1_048_576),
+    logonTimeoutMs: z.int().min(1).max(600_000),
+  }),
+  limits: z.strictObject({
+    perIp: ratePolicy,
+    perConnection: ratePolicy,
+    maxConnectionsPerIp: positiveInt,
+    // FIX connections not yet logged on, from all addresses together: each may hold a
+    // partly received frame (up to 16 x maxMessageBytes x 8, at least 512 KiB) until its
+    // Logon timeout, so this bounds what unauthenticated clients can make the server hold.
+    maxPendingLogons: positiveInt.default(256),
+    authFailuresBeforeLockout: positiveInt,
+    lockoutMs: z.int().min(0),
+  }),
+  markets: z.array(marketSchema).min(1),
+  accounts: z.array(accountSchema),
+  keys: z.array(keySchema),
+  state: z.strictObject({ backend: z.literal('memory') }),
+});
 
 export type ConfigInput = z.input<typeof configSchema>;
 export type Config = z.output<typeof configSchema>;
@@ -195,69 +197,108 @@ export type MarketConfig = Config['markets'][number];
 export type AccountConfig = Config['accounts'][number];
 export type KeyConfig = Config['keys'][number];
 
-type Ctx = z.RefinementCtx<z.output<z.ZodObject>>;
+/** Where a problem is (a JSON path as a list of keys and indexes) and what it is. */
+type Report = (path: (string | number)[], message: string) => void;
 
-function problem(ctx: Ctx, path: (string | number)[], message: string): void {
-  ctx.addIssue({ code: 'custom', path, message });
+/** One entry of a section: as the document has it, and parsed if it is valid on its own. */
+interface Entry<T> {
+  raw: unknown;
+  parsed: T | null;
 }
 
-/** Checks that need more than one field: uniqueness, references, decimals on their step. */
-function checkReferences(config: Omit<Config, never>, ctx: Ctx): void {
+function entriesOf<T>(doc: unknown, section: string, schema: z.ZodType<T>): Entry<T>[] {
+  const list = (doc as Record<string, unknown> | null)?.[section];
+  if (!Array.isArray(list)) return [];
+  return list.map((raw) => {
+    const result = schema.safeParse(raw);
+    return { raw, parsed: result.success ? result.data : null };
+  });
+}
+
+/** A string member of an entry as the document has it (its name, even if the entry is invalid). */
+function nameOf(raw: unknown, member: string): string | undefined {
+  const value = (raw as Record<string, unknown> | null)?.[member];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * Checks that need more than one entry: uniqueness, references, decimals on their step. They
+ * run on the document as it is, whatever else is wrong with it, so that one run of
+ * check-config lists every problem: names are read from every entry, and the checks of an
+ * entry's own values from each entry that is valid on its own (its other problems are the
+ * schema's to tell).
+ */
+export function checkReferences(doc: unknown, report: Report): void {
+  const markets = entriesOf(doc, 'markets', marketSchema);
+  const accounts = entriesOf(doc, 'accounts', accountSchema);
+  const keys = entriesOf(doc, 'keys', keySchema);
+
   const steps = new Map<string, DecimalStep>();
   const symbols = new Set<string>();
-  config.markets.forEach((market, i) => {
+  markets.forEach(({ raw, parsed: market }, i) => {
     const at = ['markets', i];
-    if (symbols.has(market.symbol)) problem(ctx, [...at, 'symbol'], `duplicate symbol "${market.symbol}"`);
-    symbols.add(market.symbol);
+    const symbol = nameOf(raw, 'symbol');
+    if (symbol !== undefined) {
+      if (symbols.has(symbol)) report([...at, 'symbol'], `duplicate symbol "${symbol}"`);
+      symbols.add(symbol);
+    }
+    if (market === null) return;
     const tick = stepOf(market.tickSize);
     const lot = stepOf(market.lotSize);
     if (!tick || !lot) return;
     steps.set(market.symbol, lot);
-    const min = onStep(ctx, market.minQty, lot, [...at, 'minQty'], 'lotSize');
-    const max = onStep(ctx, market.maxQty, lot, [...at, 'maxQty'], 'lotSize');
+    const min = onStep(report, market.minQty, lot, [...at, 'minQty'], 'lotSize');
+    const max = onStep(report, market.maxQty, lot, [...at, 'maxQty'], 'lotSize');
     if (min !== null && max !== null) {
-      if (min < 1) problem(ctx, [...at, 'minQty'], 'must be at least one lot');
-      if (max < min) problem(ctx, [...at, 'maxQty'], 'must not be below minQty');
+      if (min < 1) report([...at, 'minQty'], 'must be at least one lot');
+      if (max < min) report([...at, 'maxQty'], 'must not be below minQty');
     }
     if (tick.decimals + lot.decimals > 15) {
-      problem(ctx, [...at, 'tickSize'], 'tickSize and lotSize together have more than 15 decimals');
+      report([...at, 'tickSize'], 'tickSize and lotSize together have more than 15 decimals');
     }
   });
 
-  const accounts = new Set<string>();
-  config.accounts.forEach((account, i) => {
+  const accountIds = new Set<string>();
+  accounts.forEach(({ raw, parsed: account }, i) => {
     const at = ['accounts', i];
-    if (accounts.has(account.id)) problem(ctx, [...at, 'id'], `duplicate account "${account.id}"`);
-    accounts.add(account.id);
+    const id = nameOf(raw, 'id');
+    if (id !== undefined) {
+      if (accountIds.has(id)) report([...at, 'id'], `duplicate account "${id}"`);
+      accountIds.add(id);
+    }
+    if (account === null) return;
     for (const [symbol, qty] of Object.entries(account.limits.maxPosition)) {
       const where = [...at, 'limits', 'maxPosition', symbol];
       const lot = steps.get(symbol);
-      if (!symbols.has(symbol)) problem(ctx, where, `unknown market "${symbol}"`);
-      else if (lot) onStep(ctx, qty, lot, where, "the market's lotSize");
+      if (!symbols.has(symbol)) report(where, `unknown market "${symbol}"`);
+      else if (lot) onStep(report, qty, lot, where, "the market's lotSize");
     }
   });
 
-  const keys = new Set<string>();
-  config.keys.forEach((key, i) => {
+  const keyIds = new Set<string>();
+  keys.forEach(({ raw, parsed: key }, i) => {
     const at = ['keys', i];
-    if (keys.has(key.id)) problem(ctx, [...at, 'id'], `duplicate key "${key.id}"`);
-    keys.add(key.id);
-    if (!accounts.has(key.account)) problem(ctx, [...at, 'account'], `unknown account "${key.account}"`);
+    const id = nameOf(raw, 'id');
+    if (id !== undefined) {
+      if (keyIds.has(id)) report([...at, 'id'], `duplicate key "${id}"`);
+      keyIds.add(id);
+    }
+    if (key === null) return;
+    if (!accountIds.has(key.account)) report([...at, 'account'], `unknown account "${key.account}"`);
     if (new Set(key.permissions).size !== key.permissions.length) {
-      problem(ctx, [...at, 'permissions'], 'lists a permission twice');
+      report([...at, 'permissions'], 'lists a permission twice');
     }
     const wildcard = key.markets.includes('*');
-    if (wildcard && key.markets.length > 1) problem(ctx, [...at, 'markets'], '"*" must be the only entry');
+    if (wildcard && key.markets.length > 1) report([...at, 'markets'], '"*" must be the only entry');
     if (!wildcard) {
       key.markets.forEach((symbol, j) => {
-        if (!symbols.has(symbol)) problem(ctx, [...at, 'markets', j], `unknown market "${symbol}"`);
+        if (!symbols.has(symbol)) report([...at, 'markets', j], `unknown market "${symbol}"`);
         // As for permissions: a repeated entry is a slip (a different market was probably meant).
-        if (key.markets.indexOf(symbol) < j)
-          problem(ctx, [...at, 'markets', j], `"${symbol}" is listed twice`);
+        if (key.markets.indexOf(symbol) < j) report([...at, 'markets', j], `"${symbol}" is listed twice`);
       });
     }
     if (key.notBefore && key.expiresAt && Date.parse(key.notBefore) >= Date.parse(key.expiresAt)) {
-      problem(ctx, [...at, 'expiresAt'], 'must be after notBefore');
+      report([...at, 'expiresAt'], 'must be after notBefore');
     }
   });
 }
@@ -271,13 +312,19 @@ function stepOf(text: string): DecimalStep | null {
   }
 }
 
-function onStep(ctx: Ctx, text: string, step: DecimalStep, path: (string | number)[], stepName: string) {
+function onStep(
+  report: Report,
+  text: string,
+  step: DecimalStep,
+  path: (string | number)[],
+  stepName: string,
+) {
   const steps = parseDecimal(text, 0, text.length, step);
   if (steps >= 0) return steps;
   const why =
     steps === DecimalError.OFF_STEP || steps === DecimalError.TOO_MANY_DECIMALS
       ? `"${text}" is not a whole multiple of ${stepName} ${step.text}`
       : `"${text}" ${decimalErrorText(steps as never)}`;
-  problem(ctx, path, why);
+  report(path, why);
   return null;
 }
