@@ -374,7 +374,11 @@ export class FixSession {
    */
   beginMessage(msgType: string): FixEncoder | null {
     if (this.stateValue === 'ended') return null;
-    if (encoderOwner !== null) throw new Error('FixSession: a message is already being built');
+    // Every message is begun and ended within one synchronous call, so an owner still set
+    // here was left by a build that threw part-way (reported where it was caught). Its
+    // partial message is dropped: the encoder is shared, and keeping it locked would silence
+    // every session. (A nested build still fails, at the outer endMessage.)
+    if (encoderOwner !== null) encoderOwner.abortMessage();
     const now = Math.floor(this.timers.now());
     const enc = encoder;
     enc.begin(msgType).fieldBytes(Tag.SenderCompID, this.options.targetCompIdBytes);

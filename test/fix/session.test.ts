@@ -561,6 +561,28 @@ test('sendMessage writes our header, the next sequence number and SendingTime', 
   assert.equal(h.session.beginMessage('0'), null);
 });
 
+test('a report whose building threw part-way does not lock the shared encoder for other sessions', () => {
+  const a = loggedOn();
+  const b = loggedOn();
+  // A closure-free build that throws before endMessage (as a field that cannot be written does).
+  const enc = a.session.beginMessage('8');
+  assert.ok(enc);
+  assert.throws(() => enc.field(58, 'a\x01b'));
+  // Another session sends, and so does the first one afterwards; the dropped message is not sent.
+  const sentByA = a.transport.sent.length;
+  assert.equal(b.session.sendBusinessReject(7, 'D', 0, 'VENUE_TIMEOUT: status unknown'), true);
+  assert.equal(b.transport.last().fields.get(35), 'j');
+  assert.equal(a.session.sendBusinessReject(8, 'D', 0, 'VENUE_TIMEOUT: status unknown'), true);
+  assert.equal(a.transport.sent.length, sentByA + 1);
+  assert.equal(a.transport.last().fields.get(45), '8');
+  // A nested build is still caught: the outer message cannot be ended.
+  const outer = a.session.beginMessage('8');
+  assert.ok(outer);
+  assert.ok(b.session.beginMessage('8'));
+  assert.throws(() => a.session.endMessage(), /without beginMessage/);
+  b.session.abortMessage();
+});
+
 test('sequence: too low → Logout "MsgSeqNum too low", close', () => {
   const h = loggedOn();
   h.session.onFrame(message('0', 2));
