@@ -143,6 +143,7 @@ export class OrderRouter implements VenueLinkHandler, OrderCanceller {
       case 'canceled': {
         const record = orders.onCanceled(event.orderId, now);
         if (record) pending.owner?.canceled(record, pending);
+        else this.tooLate(pending);
         return;
       }
       case 'replaced': {
@@ -153,7 +154,10 @@ export class OrderRouter implements VenueLinkHandler, OrderCanceller {
           event.qtyLots,
           now,
         );
-        if (!record) return;
+        if (!record) {
+          this.tooLate(pending);
+          return;
+        }
         if (record.leavesLots !== event.leavesLots) this.leavesDisagree(record, event.leavesLots, event.kind);
         pending.owner?.replaced(record, pending);
         return;
@@ -189,7 +193,18 @@ export class OrderRouter implements VenueLinkHandler, OrderCanceller {
       case 'fill': {
         // The registry finds live orders only: a duplicate event for a finished order
         // changes nothing and is not relayed.
-        const leavesBefore = this.deps.orders.liveLeaves(event.orderId);
+        const live = this.deps.orders.byId(event.orderId);
+        if (live !== undefined && !representable(live, event.qtyLots, event.priceTicks)) {
+          // Its report could not be written (FIX decimals, JSON): a price or size no order
+          // of this market can have. Not counted; the venue needs looking at.
+          this.log(
+            'error',
+            { orderId: event.orderId, qtyLots: event.qtyLots, priceTicks: event.priceTicks },
+            'venue sent a fill no order of its market can have; not counted',
+          );
+          return;
+        }
+        const leavesBefore = live?.leavesLots ?? 0;
         const record = this.deps.orders.onFill(event.orderId, event.qtyLots, event.priceTicks, now);
         if (!record) {
           // A fill for no live order: the venue's books and ours differ (a position we do not count).
@@ -270,6 +285,14 @@ export class OrderRouter implements VenueLinkHandler, OrderCanceller {
 
   onLinkUp(): void {}
 
+  /**
+   * The venue answered a cancel or replace for an order that had already finished (filled, or
+   * canceled by an earlier request): the requester still gets its one outcome.
+   */
+  private tooLate(pending: PendingRequest): void {
+    pending.owner?.cancelRejected(pending, RejectCode.UNKNOWN_ORDER, 'the order had already finished');
+  }
+
   /** The venue's leaves differ from the firewall's count, which stands (see OrderRegistry.onFill). */
   private leavesDisagree(record: OrderRecord, venueLeaves: number, kind: string): void {
     this.log(
@@ -286,6 +309,17 @@ export class OrderRouter implements VenueLinkHandler, OrderCanceller {
   private endReplace(pending: PendingRequest): void {
     this.deps.orders.endReplace(pending.order!, pending.clOrdId, pending.heldLots);
   }
+}
+
+/** Whether a fill of the order's market can be written as decimals (safe integers of the market's units). */
+function representable(record: OrderRecord, qtyLots: number, priceTicks: number): boolean {
+  const { lot, tick } = record.market;
+  return (
+    Number.isSafeInteger(qtyLots * lot.units) &&
+    Number.isSafeInteger(priceTicks * tick.units) &&
+    Number.isSafeInteger((record.filledLots + qtyLots) * lot.units) &&
+    Number.isSafeInteger(record.filledValue + qtyLots * priceTicks)
+  );
 }
 
 function ownerOf(record: OrderRecord): OrderOwner | null {

@@ -361,11 +361,6 @@ export class OrderRegistry {
     return record;
   }
 
-  /** The open quantity of a live order, or 0 if none is live under that id. */
-  liveLeaves(orderId: number): number {
-    return this.liveById(orderId)?.leavesLots ?? 0;
-  }
-
   onCanceled(orderId: number, nowMs: number): OrderRecord | undefined {
     const record = this.liveById(orderId);
     if (record === undefined) return undefined;

@@ -237,6 +237,36 @@ describe('order router: new orders', () => {
     assert.equal(counters().position, 1_700);
   });
 
+  test('a fill no order of the market can have (its report could not be written) is not counted', async (t) => {
+    const { venue, placeAcked, counters, logged } = await setup(t);
+    const owner = new RecordingOwner();
+    const buy = await placeAcked(owner, { clOrdId: 'buy-huge' });
+    venue.send([fill(buy.orderId, 1, 2 ** 52, 999, 1), fill(buy.orderId, 1, 130_000, 999, 2)]);
+    await waitUntil(() => owner.of('filled').length === 1, 'the good fill');
+    assert.equal(owner.of('filled')[0]!.priceTicks, 130_000);
+    assert.deepEqual(counters(), { openOrders: 1, openBuy: 999, openSell: 0, position: 1 });
+    assert.ok(logged.includes('error venue sent a fill no order of its market can have; not counted'));
+  });
+
+  test('a cancel the venue answers after the order finished still gets its one outcome', async (t) => {
+    const { fx, venue, router, placeAcked } = await setup(t);
+    const owner = new RecordingOwner();
+    const buy = await placeAcked(owner, { clOrdId: 'buy-late' });
+    venue.decide = () => 'hold';
+    const requestOwner = new RecordingOwner();
+    const cancel = fx.newOrder({ action: Action.CANCEL, clOrdId: 'buy-late-c', target: buy });
+    assert.equal(router.submitCancel(cancel, requestOwner), PASS);
+    await venue.waitForRequests(2);
+    // The order fills in full; then the venue answers the cancel (as a double cancel would be).
+    venue.send([fill(buy.orderId, 1000, 130_000, 0, 1)]);
+    await waitUntil(() => buy.status === OrderStatus.FILLED, 'the fill');
+    venue.release();
+    await waitUntil(() => requestOwner.calls.length === 1, 'the cancel outcome');
+    const outcome = requestOwner.calls[0]!;
+    assert.ok(outcome.kind === 'cancelRejected', requestOwner.kinds().join());
+    assert.equal(outcome.code, RejectCode.UNKNOWN_ORDER);
+  });
+
   test('an unsolicited cancel (requestId 0) ends the order canceled: an IOC remainder', async (t) => {
     const { venue, place, counters } = await setup(t);
     const owner = new RecordingOwner();
