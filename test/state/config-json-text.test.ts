@@ -76,6 +76,24 @@ describe('configuration JSON text', () => {
     );
   });
 
+  it('tells the first 20 repeated members, then counts the rest: a file of repeats makes a short report', () => {
+    const members = Array.from({ length: 1000 }, (_, i) => `"k":${i}`).join(',');
+    const { problems } = parseConfigText(`{"a":{${members}}}`);
+    assert.equal(problems.length, 21);
+    assert.deepEqual(problems[0], {
+      path: '$.a.k',
+      message: 'appears more than once in its object: JSON readers differ on which one counts',
+    });
+    assert.deepEqual(problems[20], { path: '$', message: 'and 979 more members named twice' });
+    // Deep, long-named repeats: the report stays small.
+    const key = 'x'.repeat(1000);
+    let deep = `{"${key}":1,"${key}":2}`;
+    for (let i = 0; i < 50; i++) deep = `{"${key}":${deep},"r${i}":1,"r${i}":2}`;
+    const report = parseConfigText(deep).problems;
+    assert.equal(report.length, 21);
+    assert.ok(JSON.stringify(report).length < 2_000_000);
+  });
+
   it('names the path of each member an object names twice (escaped spellings included)', () => {
     const text = '{"a": 1, "b": [{"x": 1, "y": 2, "\\u0078": 3}], "a": {"s p": 1, "s p": 2}, "a": 3}';
     const { raw, problems } = parseConfigText(text);

@@ -13,6 +13,8 @@ import type { ConfigProblem } from './load.ts';
 
 /** Deeper nesting than any configuration needs; the check recurses, so it must stop somewhere. */
 const MAX_DEPTH = 512;
+/** Repeated members told one by one; past these, one problem counts the rest. */
+const MAX_REPEATS_TOLD = 20;
 
 class JsonSyntaxError extends Error {
   constructor(
@@ -55,8 +57,9 @@ const isHexDigit = (c: number) => isDigit(c) || (c >= 0x41 && c <= 0x46) || (c >
 
 /** Walks the text once, throwing JsonSyntaxError at the first place it is not JSON. */
 class GrammarCheck {
-  /** Each member named a second time in its object. */
+  /** Each member named a second time in its object (the first MAX_REPEATS_TOLD, then a count). */
   readonly repeated: ConfigProblem[] = [];
+  private repeatsNotTold = 0;
   private at = 0;
 
   constructor(private readonly text: string) {}
@@ -66,6 +69,21 @@ class GrammarCheck {
     this.value([]);
     this.whitespace();
     if (this.at < this.text.length) this.fail('unexpected text after the end of the JSON value');
+  }
+
+  /** One problem per repeat up to a bound: a file of repeats must not make a report of gigabytes. */
+  private reportRepeat(path: (string | number)[]): void {
+    if (this.repeated.length < MAX_REPEATS_TOLD) {
+      this.repeated.push({
+        path: formatJsonPath(path),
+        message: 'appears more than once in its object: JSON readers differ on which one counts',
+      });
+      return;
+    }
+    this.repeatsNotTold++;
+    const more = { path: '$', message: `and ${this.repeatsNotTold} more members named twice` };
+    if (this.repeatsNotTold === 1) this.repeated.push(more);
+    else this.repeated[this.repeated.length - 1] = more;
   }
 
   private fail(what: string): never {
@@ -111,18 +129,15 @@ class GrammarCheck {
       this.string();
       // Decoded, so that "\u0069d" and "id" are the same name.
       const name = JSON.parse(this.text.slice(start, this.at)) as string;
-      if (names.has(name)) {
-        this.repeated.push({
-          path: formatJsonPath([...path, name]),
-          message: 'appears more than once in its object: JSON readers differ on which one counts',
-        });
-      }
+      path.push(name);
+      if (names.has(name)) this.reportRepeat(path);
       names.add(name);
       this.whitespace();
       if (this.peek() !== 0x3a) this.fail('expected ":" after the property name');
       this.at++;
       this.whitespace();
-      this.value([...path, name]);
+      this.value(path);
+      path.pop();
       this.whitespace();
       const c = this.peek();
       this.at++;
@@ -144,7 +159,9 @@ class GrammarCheck {
     }
     for (;;) {
       this.whitespace();
-      this.value([...path, index++]);
+      path.push(index++);
+      this.value(path);
+      path.pop();
       this.whitespace();
       const c = this.peek();
       this.at++;
