@@ -191,10 +191,19 @@ export class OrderRouter implements VenueLinkHandler, OrderCanceller {
     const now = this.now();
     switch (event.kind) {
       case 'fill': {
-        // The registry finds live orders only: a duplicate event for a finished order
-        // changes nothing and is not relayed.
-        const live = this.deps.orders.byId(event.orderId);
-        if (live !== undefined && !representable(live, event.qtyLots, event.priceTicks)) {
+        // Only a live order takes a fill: one for a finished or unknown order changes nothing
+        // and is not relayed.
+        const record = this.deps.orders.byId(event.orderId);
+        if (record === undefined) {
+          // A fill for no live order: the venue's books and ours differ (a position we do not count).
+          this.log(
+            'error',
+            { orderId: event.orderId, qtyLots: event.qtyLots, priceTicks: event.priceTicks },
+            'venue filled an order that is not live here; not counted',
+          );
+          return;
+        }
+        if (!representable(record, event.qtyLots, event.priceTicks)) {
           // Its report could not be written (FIX decimals, JSON): a price or size no order
           // of this market can have. Not counted; the venue needs looking at.
           this.log(
@@ -204,17 +213,8 @@ export class OrderRouter implements VenueLinkHandler, OrderCanceller {
           );
           return;
         }
-        const leavesBefore = live?.leavesLots ?? 0;
-        const record = this.deps.orders.onFill(event.orderId, event.qtyLots, event.priceTicks, now);
-        if (!record) {
-          // A fill for no live order: the venue's books and ours differ (a position we do not count).
-          this.log(
-            'error',
-            { orderId: event.orderId, qtyLots: event.qtyLots, priceTicks: event.priceTicks },
-            'venue filled an order that is not live here; not counted',
-          );
-          return;
-        }
+        const leavesBefore = record.leavesLots;
+        this.deps.orders.onFill(event.orderId, event.qtyLots, event.priceTicks, now);
         this.stats.fills++;
         if (event.qtyLots > leavesBefore) {
           this.log(

@@ -338,7 +338,6 @@ export class OrderRegistry {
     return record;
   }
 
-  /** A fill of `qtyLots` at `priceTicks`, after which `leavesLots` remain open at the venue. */
   /**
    * A fill of `qtyLots` at `priceTicks`. What remains open is the firewall's own count (the
    * order's leaves less the fill, never below 0), not the venue's `leavesLots`: the caller

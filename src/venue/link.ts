@@ -98,6 +98,8 @@ export class VenueLink implements VenueSender {
   private flushScheduled = false;
   private readonly maxQueuedBytes: number;
   private readonly heartbeatMs: number;
+  /** Three heartbeat intervals: how long the venue may be silent, or a connect may hang. */
+  private readonly silenceMs: number;
   private readonly reconnectMinMs: number;
   private readonly reconnectMaxMs: number;
   private readonly flush = () => {
@@ -118,6 +120,7 @@ export class VenueLink implements VenueSender {
   constructor(private readonly options: VenueLinkOptions) {
     this.maxQueuedBytes = options.maxQueuedBytes ?? 4 * 1024 * 1024;
     this.heartbeatMs = options.heartbeatMs ?? 1000;
+    this.silenceMs = 3 * this.heartbeatMs;
     this.reconnectMinMs = options.reconnectMinMs ?? 100;
     this.reconnectMaxMs = options.reconnectMaxMs ?? 5000;
     this.backoffMs = this.reconnectMinMs;
@@ -279,9 +282,9 @@ export class VenueLink implements VenueSender {
     // Without this a connect to an address that drops the attempt waits out the kernel's
     // retries (about two minutes) before the next try.
     const connectTimer = setTimeout(() => {
-      failure = `no connection within ${3 * this.heartbeatMs} ms`;
+      failure = `no connection within ${this.silenceMs} ms`;
       socket.destroy();
-    }, 3 * this.heartbeatMs);
+    }, this.silenceMs);
     connectTimer.unref();
     socket.on('connect', () => {
       clearTimeout(connectTimer);
@@ -492,7 +495,7 @@ export class VenueLink implements VenueSender {
 
   /** No byte from the venue for three heartbeat intervals. */
   private silent(): boolean {
-    return Date.now() - this.lastInboundMs > 3 * this.heartbeatMs;
+    return Date.now() - this.lastInboundMs > this.silenceMs;
   }
 
   private onClosed(failure: string): void {

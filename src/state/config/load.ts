@@ -10,6 +10,7 @@ import {
   type Config,
   checkReferences,
   configSchema,
+  entriesOf,
   type KeyConfig,
   keySchema,
   tlsSchema,
@@ -53,7 +54,9 @@ export function validateConfig(raw: unknown): { config: Config | null; problems:
   const problems: ConfigProblem[] = result.success
     ? []
     : result.error.issues.map((issue) => ({ path: formatJsonPath(issue.path), message: issue.message }));
-  checkReferences(raw, (path, message) => problems.push({ path: formatJsonPath(path), message }));
+  const report = (path: (string | number)[], message: string) =>
+    problems.push({ path: formatJsonPath(path), message });
+  checkReferences(raw, report, result.success ? result.data : null);
   return { config: result.success && problems.length === 0 ? result.data : null, problems };
 }
 
@@ -98,12 +101,7 @@ function tlsValidAlone(raw: unknown): TlsFiles | null {
 
 /** Each entry of the document's "keys" that is a valid key on its own, else null. */
 function keysValidAlone(raw: unknown): (KeyConfig | null)[] {
-  const keys = (raw as { keys?: unknown } | null)?.keys;
-  if (!Array.isArray(keys)) return [];
-  return keys.map((entry) => {
-    const result = keySchema.safeParse(entry);
-    return result.success ? result.data : null;
-  });
+  return entriesOf(raw, 'keys', keySchema).map((entry) => entry.parsed);
 }
 
 /** Reads, validates and resolves a configuration file; throws ConfigError with every problem. */

@@ -201,18 +201,23 @@ export type KeyConfig = Config['keys'][number];
 type Report = (path: (string | number)[], message: string) => void;
 
 /** One entry of a section: as the document has it, and parsed if it is valid on its own. */
-interface Entry<T> {
+export interface Entry<T> {
   raw: unknown;
   parsed: T | null;
 }
 
-function entriesOf<T>(doc: unknown, section: string, schema: z.ZodType<T>): Entry<T>[] {
+/** The entries of one of the document's sections (markets, accounts, keys), each parsed alone. */
+export function entriesOf<T>(doc: unknown, section: string, schema: z.ZodType<T>): Entry<T>[] {
   const list = (doc as Record<string, unknown> | null)?.[section];
   if (!Array.isArray(list)) return [];
   return list.map((raw) => {
     const result = schema.safeParse(raw);
     return { raw, parsed: result.success ? result.data : null };
   });
+}
+
+function asEntries<T>(parsed: T[]): Entry<T>[] {
+  return parsed.map((entry) => ({ raw: entry, parsed: entry }));
 }
 
 /** A string member of an entry as the document has it (its name, even if the entry is invalid). */
@@ -228,10 +233,11 @@ function nameOf(raw: unknown, member: string): string | undefined {
  * entry's own values from each entry that is valid on its own (its other problems are the
  * schema's to tell).
  */
-export function checkReferences(doc: unknown, report: Report): void {
-  const markets = entriesOf(doc, 'markets', marketSchema);
-  const accounts = entriesOf(doc, 'accounts', accountSchema);
-  const keys = entriesOf(doc, 'keys', keySchema);
+export function checkReferences(doc: unknown, report: Report, valid: Config | null = null): void {
+  // A document that parsed whole has every entry valid already: no need to parse them again.
+  const markets = valid ? asEntries(valid.markets) : entriesOf(doc, 'markets', marketSchema);
+  const accounts = valid ? asEntries(valid.accounts) : entriesOf(doc, 'accounts', accountSchema);
+  const keys = valid ? asEntries(valid.keys) : entriesOf(doc, 'keys', keySchema);
 
   const steps = new Map<string, DecimalStep>();
   const symbols = new Set<string>();
