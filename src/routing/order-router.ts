@@ -10,7 +10,7 @@
 import { PASS, RejectCode, type Verdict } from '../pipeline/reject-codes.ts';
 import type { OrderRequest } from '../pipeline/request.ts';
 import type { OrderCanceller } from '../state/kill-switch.ts';
-import type { OrderRecord, OrderRegistry } from '../state/order-registry.ts';
+import { type OrderRecord, type OrderRegistry, OrderStatus } from '../state/order-registry.ts';
 import type { SharedTables } from '../state/shared-tables.ts';
 import type { VenueEvent } from '../venue/codec.ts';
 import { type InFlightRequest, RequestKind, type VenueLinkHandler } from '../venue/link.ts';
@@ -125,6 +125,12 @@ export class OrderRouter implements VenueLinkHandler, OrderCanceller {
     const orders = this.deps.orders;
     if (request.kind === RequestKind.NEW_ORDER) {
       const record = request.context as OrderRecord;
+      if (record.status !== OrderStatus.PENDING_NEW) {
+        // An event about the order came first and told its owner the venue had it (see
+        // acceptedByEvent): the ack has nothing to add, and a reject contradicts a trade.
+        if (event.kind === 'reject') this.rejectedAfterAccepting(record, event.reason, now);
+        return;
+      }
       if (event.kind === 'ack') {
         orders.onAck(record.orderId);
         ownerOf(record)?.accepted(record);
@@ -180,6 +186,8 @@ export class OrderRouter implements VenueLinkHandler, OrderCanceller {
   onTimeout(request: InFlightRequest): void {
     if (request.kind === RequestKind.NEW_ORDER) {
       const record = request.context as OrderRecord;
+      // Its owner already knows the venue has it (an event about it came before the ack).
+      if (record.status !== OrderStatus.PENDING_NEW) return;
       ownerOf(record)?.timedOut(record, null);
     } else {
       const pending = request.context as PendingRequest;
@@ -213,6 +221,7 @@ export class OrderRouter implements VenueLinkHandler, OrderCanceller {
           );
           return;
         }
+        this.acceptedByEvent(record);
         const leavesBefore = record.leavesLots;
         this.deps.orders.onFill(event.orderId, event.qtyLots, event.priceTicks, now);
         this.stats.fills++;
@@ -236,6 +245,8 @@ export class OrderRouter implements VenueLinkHandler, OrderCanceller {
         return;
       }
       case 'canceled': {
+        const live = this.deps.orders.byId(event.orderId);
+        if (live !== undefined) this.acceptedByEvent(live);
         const record = this.deps.orders.onCanceled(event.orderId, now);
         if (record) ownerOf(record)?.canceled(record, null);
         return;
@@ -263,7 +274,8 @@ export class OrderRouter implements VenueLinkHandler, OrderCanceller {
     for (const request of inFlight) {
       if (request.kind === RequestKind.NEW_ORDER) {
         const record = request.context as OrderRecord;
-        if (!record.live) continue;
+        // One the venue was already trading is canceled below, with the other live orders.
+        if (!record.live || record.status !== OrderStatus.PENDING_NEW) continue;
         orders.onReject(record.orderId, now);
         ownerOf(record)?.rejected(record, RejectCode.VENUE_UNAVAILABLE, text);
       } else {
@@ -284,6 +296,30 @@ export class OrderRouter implements VenueLinkHandler, OrderCanceller {
   }
 
   onLinkUp(): void {}
+
+  /**
+   * A fill or an unsolicited cancel of an order the venue has not acked yet: the venue has
+   * the order, so its owner hears that first (FIX 150=0 before the trade; REST's 201), as
+   * if the ack had come. The ack, when it comes, then adds nothing, and no timeout is told.
+   */
+  private acceptedByEvent(record: OrderRecord): void {
+    if (record.status !== OrderStatus.PENDING_NEW) return;
+    this.deps.orders.onAck(record.orderId);
+    ownerOf(record)?.accepted(record);
+  }
+
+  /**
+   * The venue rejected an order it had already traded or canceled. What it traded stands; what
+   * is still open here is not at the venue, so it is canceled (and its owner told so).
+   */
+  private rejectedAfterAccepting(record: OrderRecord, reason: string, nowMs: number): void {
+    this.log(
+      'error',
+      { orderId: record.orderId, clOrdId: record.clOrdId, reason, filledLots: record.filledLots },
+      'venue rejected an order it had already reported on; what is open is canceled',
+    );
+    if (this.deps.orders.onCanceled(record.orderId, nowMs)) ownerOf(record)?.canceled(record, null);
+  }
 
   /**
    * The venue answered a cancel or replace for an order that had already finished (filled, or

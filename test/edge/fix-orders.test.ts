@@ -1263,6 +1263,68 @@ describe('FIX: answers the venue gives late or never', () => {
     });
   });
 
+  it('a fill before the ack: ER 150=0 then the fill, and the late ack adds nothing', async () => {
+    await withFakeVenue(10_000, async (venue, client) => {
+      venue.decide = () => 'hold';
+      const id = clOrdId('early');
+      const reports: ExecutionReport[] = [];
+      client.on('executionReport', (r) => {
+        if (r.clOrdId === id) reports.push(r);
+      });
+      client.newOrder(limitBuy(id));
+      await venue.waitForRequests(1);
+      const [order] = venue.received('newOrder');
+      // 0.01 BTC is 10 lots; 64000 is 128000 ticks of 0.5.
+      venue.send([
+        { kind: 'fill', orderId: order!.orderId, qtyLots: 4, priceTicks: 128_000, leavesLots: 6, tradeId: 1 },
+        { kind: 'fill', orderId: order!.orderId, qtyLots: 6, priceTicks: 128_000, leavesLots: 0, tradeId: 2 },
+      ]);
+      await until(() => reports.length === 3, 5000, 'three reports');
+      assert.deepEqual(
+        reports.map((r) => [r.execType, r.ordStatus]),
+        [
+          ['0', '0'],
+          ['F', '1'],
+          ['F', '2'],
+        ],
+      );
+      // The venue's own ack comes last: the client has heard all of it already.
+      venue.release();
+      venue.decide = () => 'answer';
+      assert.equal((await place(client, {})).execType, '0');
+      assert.equal(reports.length, 3, 'no second New after the fills');
+    });
+  });
+
+  it('an unanswered order that filled is not reported as VENUE_TIMEOUT', async () => {
+    await withFakeVenue(300, async (venue, client) => {
+      venue.decide = () => 'ignore';
+      const id = clOrdId('filled');
+      client.newOrder(limitBuy(id));
+      await venue.waitForRequests(1);
+      const [order] = venue.received('newOrder');
+      venue.send([
+        {
+          kind: 'fill',
+          orderId: order!.orderId,
+          qtyLots: 10,
+          priceTicks: 128_000,
+          leavesLots: 0,
+          tradeId: 3,
+        },
+      ]);
+      const fill = await client.waitFor('executionReport', (r) => r.clOrdId === id && r.execType === 'F');
+      assert.equal(fill.ordStatus, '2');
+      // A second order the venue ignores, sent after the timeout of the first has passed:
+      // its 35=j is the only one the session gets.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      client.newOrder(limitBuy(clOrdId('ignored')));
+      const timeout = await client.waitFor('businessReject');
+      assert.match(timeout.text ?? '', /^VENUE_TIMEOUT: /);
+      assert.equal(timeout.refSeqNum, client.nextSeqNum - 1);
+    });
+  });
+
   it('a new order in flight when the link drops: ER 150=8 39=8 VENUE_UNAVAILABLE', async () => {
     await withFakeVenue(10_000, async (venue, client) => {
       venue.decide = () => 'hold';

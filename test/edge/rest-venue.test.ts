@@ -141,6 +141,77 @@ describe('VENUE_TIMEOUT, then the late answer: the order is reconciled (SPEC sec
   });
 });
 
+describe('an event about an order before its ack', () => {
+  let venue: FakeVenue;
+  let fx: Fixture;
+  let port: number;
+  let mm1: Credentials;
+  const lines: { msg: string; clOrdId?: string }[] = [];
+  before(async () => {
+    venue = await FakeVenue.start();
+    fx = await startFirewallFixture({
+      configure: (config) => {
+        relaxLimits(config);
+        config.venue.timeoutMs = 10_000;
+      },
+      firewall: {
+        venuePort: venue.port,
+        log: pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) }),
+      },
+    });
+    port = fx.firewall.port;
+    mm1 = fx.credentials['MM1-rest']!;
+  });
+  after(async () => {
+    await fx.stop();
+    await venue.close();
+  });
+
+  const statusOf = async (clOrdId: string) =>
+    assertSuccess(await signed(port, mm1, 'GET', `/api/v1/orders/${clOrdId}`), 200);
+
+  it('a fill answers the POST 201 (the venue has the order); the ack then changes nothing', async () => {
+    venue.decide = () => 'hold';
+    const body = order();
+    const answer = signed(port, mm1, 'POST', '/api/v1/orders', { body });
+    await venue.waitForRequests(venue.received('newOrder').length + 1);
+    const sent = venue.received('newOrder').at(-1)!;
+    // 0.001 BTC is one lot; 1000 is 2000 ticks of 0.5.
+    venue.send([
+      { kind: 'fill', orderId: sent.orderId, qtyLots: 1, priceTicks: 2000, leavesLots: 0, tradeId: 7 },
+    ]);
+    const created = assertSuccess(await answer, 201);
+    assert.deepEqual([created.clOrdId, created.status], [body.clOrdId, 'new']);
+    venue.releaseRequest(sent.requestId);
+    const view = await statusOf(body.clOrdId);
+    assert.deepEqual([view.status, view.filledQty, view.leavesQty], ['filled', '0.001', '0']);
+  });
+
+  it('a reject after a fill: the trade stands, the rest is canceled, and the log says why', async () => {
+    venue.decide = () => 'hold';
+    const body = { ...order(), qty: '0.002' };
+    const answer = signed(port, mm1, 'POST', '/api/v1/orders', { body });
+    await venue.waitForRequests(venue.received('newOrder').length + 1);
+    const sent = venue.received('newOrder').at(-1)!;
+    venue.send([
+      { kind: 'fill', orderId: sent.orderId, qtyLots: 1, priceTicks: 2000, leavesLots: 1, tradeId: 8 },
+    ]);
+    assert.equal(assertSuccess(await answer, 201).status, 'new');
+    venue.releaseRequest(sent.requestId, rejectWith('CHANGED_ITS_MIND'));
+    await eventually(
+      async () => ((await statusOf(body.clOrdId)).status === 'canceled' ? true : undefined),
+      'the cancel',
+    );
+    const view = await statusOf(body.clOrdId);
+    assert.deepEqual([view.filledQty, view.leavesQty], ['0.001', '0']);
+    assert.ok(
+      lines.some(
+        (l) => l.clOrdId === body.clOrdId && /rejected an order it had already reported/.test(l.msg),
+      ),
+    );
+  });
+});
+
 /** The answer a log line records: the body the response would have carried. */
 interface LoggedAnswer {
   clOrdId?: string;
