@@ -145,6 +145,8 @@ export class OrderRouter implements VenueLinkHandler, OrderCanceller {
     // Whatever the answer, what the replace held in flight is let go (an applied one counts
     // through onReplaced).
     if (request.kind === RequestKind.REPLACE) this.endReplace(pending);
+    if (pending.order !== null && (event.kind === 'canceled' || event.kind === 'replaced'))
+      this.acceptedByEvent(pending.order);
     switch (event.kind) {
       case 'canceled': {
         const record = orders.onCanceled(event.orderId, now);
@@ -298,7 +300,7 @@ export class OrderRouter implements VenueLinkHandler, OrderCanceller {
   onLinkUp(): void {}
 
   /**
-   * A fill or an unsolicited cancel of an order the venue has not acked yet: the venue has
+   * A fill, cancel or replace of an order the venue has not acked yet: the venue has
    * the order, so its owner hears that first (FIX 150=0 before the trade; REST's 201), as
    * if the ack had come. The ack, when it comes, then adds nothing, and no timeout is told.
    */

@@ -1296,6 +1296,32 @@ describe('FIX: answers the venue gives late or never', () => {
     });
   });
 
+  it('a cancel answered before the ack: ER 150=0, then 150=4; the late ack adds nothing', async () => {
+    await withFakeVenue(10_000, async (venue, client) => {
+      venue.decide = (request) => (request.kind === 'newOrder' ? 'hold' : 'answer');
+      const id = clOrdId('unacked');
+      const reports: ExecutionReport[] = [];
+      client.on('executionReport', (r) => {
+        if (r.clOrdId === id || r.origClOrdId === id) reports.push(r);
+      });
+      client.newOrder(limitBuy(id));
+      await venue.waitForRequests(1);
+      client.cancel({ clOrdId: clOrdId('c'), origClOrdId: id, symbol: 'BTC-PERP', side: 'buy' });
+      await until(() => reports.length === 2, 5000, 'two reports');
+      assert.deepEqual(
+        reports.map((r) => [r.execType, r.ordStatus]),
+        [
+          ['0', '0'],
+          ['4', '4'],
+        ],
+      );
+      venue.release();
+      venue.decide = () => 'answer';
+      assert.equal((await place(client, {})).execType, '0');
+      assert.equal(reports.length, 2, 'no New after the cancel');
+    });
+  });
+
   it('an unanswered order that filled is not reported as VENUE_TIMEOUT', async () => {
     await withFakeVenue(300, async (venue, client) => {
       venue.decide = () => 'ignore';
