@@ -1,8 +1,8 @@
 // GET /openapi.json against the running server: served without
 // authentication, OpenAPI 3.1, documents every route of REST_ROUTES, every
 // documented operation is really routed (unknown routes get the API's own
-// 404 body, not uWS's default page; a HEAD gets the same 404 or 405 without
-// the body), and real answers of every route validate against the
+// 404 body, not uWS's default page, inside the API and out; a HEAD gets the
+// same 404 or 405 without the body), and real answers of every route validate against the
 // documented schemas.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -150,12 +150,11 @@ describe('GET /openapi.json', () => {
   });
 
   it('unknown routes answer 404 (and known paths with another method 405) with the error body', async () => {
-    // What uWS answers when no handler matches, for contrast: not JSON.
-    const outside = await send(port, { method: 'GET', path: '/no-such-page' });
-    assert.equal(outside.status, 404);
-    assert.doesNotMatch(outside.headers['content-type'] ?? '', /json/);
-
     for (const [method, path] of [
+      // Outside the API too: the same body, not the HTTP server's HTML page.
+      ['GET', '/no-such-page'],
+      ['GET', '/'],
+      ['DELETE', '/openapi.json/x'],
       ['GET', '/api/v1/no-such-route'],
       ['GET', '/api/v1/orders/a/b'],
       ['POST', '/api/v2/orders'],
@@ -169,12 +168,30 @@ describe('GET /openapi.json', () => {
       ['GET', '/api/v1/orders', 'POST'],
       ['PATCH', '/api/v1/orders/abc', 'DELETE, GET'],
       ['POST', '/api/v1/limits', 'GET'],
+      ['POST', '/openapi.json', 'GET, HEAD'],
     ] as const) {
       const res = await send(port, { method, path });
       assertError(res, 405, 'INVALID_REQUEST');
       // RFC 9110: a 405 names the methods the path has.
       assert.equal(res.headers.allow, allow, `${method} ${path}`);
     }
+  });
+
+  it('a GET of /fix without the WebSocket upgrade: 426 naming the upgrade', async () => {
+    const res = await send(port, { method: 'GET', path: '/fix' });
+    const { message } = assertError(res, 426, 'INVALID_REQUEST');
+    assert.match(message, /WebSocket/);
+    assert.equal(res.headers.upgrade, 'websocket');
+  });
+
+  it('HEAD of /openapi.json: 200 with its headers and no body; the connection goes on', async () => {
+    const getLimits = () =>
+      rawHead('GET', '/api/v1/limits', authHeaders(mm1, 'GET', '/api/v1/limits', EMPTY));
+    const [head, get] = await rawConversation(port, [rawHead('HEAD', '/openapi.json', {}), getLimits()]);
+    assert.equal(head!.status, 200);
+    assert.equal(head!.headers['content-type'], 'application/json');
+    assert.equal(head!.body.length, 0);
+    assertSuccess(get!, 200);
   });
 
   it('HEAD on an API path: the same 404 or 405 with its headers and no body; the connection goes on', async () => {
@@ -187,6 +204,8 @@ describe('GET /openapi.json', () => {
       // "cancel-all" is also a clOrdId: GET and DELETE of it reach the order routes.
       ['/api/v1/orders/cancel-all', 405, 'POST, DELETE, GET'],
       ['/api/v1/no-such-route', 404, undefined],
+      ['/no-such-page', 404, undefined],
+      ['/fix', 426, undefined],
     ] as const) {
       // A signed HEAD is answered the same: HEAD is no method of the API, whoever asks.
       for (const headers of [{}, authHeaders(mm1, 'HEAD', path, EMPTY)]) {

@@ -27,6 +27,8 @@ interface SocketData {
 
 /** Bytes queued towards one client beyond which it is disconnected. */
 const MAX_BACKPRESSURE_BYTES = 1024 * 1024;
+/** The WebSocket route of FIX sessions (SPEC section 5). */
+export const FIX_PATH = '/fix';
 
 const timers: SessionTimers = {
   setTimeout: (fn, ms) => {
@@ -69,7 +71,7 @@ export class FixEndpoint {
     // price is memory: uWS may buffer up to this much of a frame per connection.
     const maxPayloadLength = Math.max(frameLimit * 16, 512 * 1024);
     const idleTimeout = Math.min(960, Math.ceil((session.maxHeartBtInt * 2.5 + 8) / 4) * 4);
-    app.ws<SocketData>('/fix', {
+    app.ws<SocketData>(FIX_PATH, {
       maxPayloadLength,
       maxBackpressure: MAX_BACKPRESSURE_BYTES,
       // A boolean at run time; the bundled typings declare it a number.

@@ -17,6 +17,7 @@ import { ipLimitKey } from '../../pipeline/throttle.ts';
 import { latin1Text } from '../../state/latin1-text.ts';
 import type { MarketState } from '../../state/markets.ts';
 import type { EdgeContext } from '../edge-context.ts';
+import { FIX_PATH } from '../fix/fix-endpoint.ts';
 import { MarketLookup } from '../market-lookup.ts';
 import { peerAddress } from '../peer-address.ts';
 import { prefersMsgpack } from './accept.ts';
@@ -147,25 +148,39 @@ export class RestApi {
     app.get('/openapi.json', (res) => {
       res.writeHeader('Content-Type', 'application/json').end(this.openApiText);
     });
+    // Its headers without the body (RFC 9110 section 9.3.2). Not endWithoutBody(length): uWS.js
+    // then takes the response as unfinished and ends the process.
+    app.head('/openapi.json', (res) => {
+      res.writeHeader('Content-Type', 'application/json').endWithoutBody();
+    });
     for (const route of REST_ROUTES) {
       const handler = (res: HttpResponse, req: HttpRequest) => this.onRequest(route, res, req);
       if (route.method === 'GET') app.get(route.pattern, handler);
       else if (route.method === 'POST') app.post(route.pattern, handler);
       else app.del(route.pattern, handler);
     }
-    // Anything else under the API: a clear error, not uWS's empty 404.
-    app.any('/api/*', (res, req) => {
+    // Anything else, under the API or not: a clear error, not uWS's HTML 404 page (whose body
+    // a HEAD answer would carry, and a keep-alive client read as its next response). A plain
+    // GET of /fix, without the WebSocket upgrade, also lands here.
+    app.any('/*', (res, req) => {
       const url = req.getUrl();
       const method = req.getCaseSensitiveMethod();
       // A known path asked with another method: 405 with the methods it has (RFC 9110: Allow).
-      const methods = REST_ROUTES.filter((r) => matches(r.pattern, url)).map((r) => r.method);
+      const methods =
+        url === '/openapi.json'
+          ? ['GET', 'HEAD']
+          : REST_ROUTES.filter((r) => matches(r.pattern, url)).map((r) => r.method);
       const ipKey = this.ipKey(peerAddress(res));
       const call = this.newCall(res, req.getHeader('accept'), ipKey);
       // HEAD is not one of the API's methods, so it lands here too: the same 404 or 405, without
       // the body, which a HEAD response may not carry (the client would read it as the next response).
       call.headOnly = method === 'HEAD';
       const message = `no route ${method} ${url}`;
-      if (methods.length > 0) call.failWithStatus(405, message, { Allow: methods.join(', ') });
+      if (url === FIX_PATH)
+        call.failWithStatus(426, `${FIX_PATH} takes WebSocket connections (FIX 4.4 over WebSocket)`, {
+          Upgrade: 'websocket',
+        });
+      else if (methods.length > 0) call.failWithStatus(405, message, { Allow: methods.join(', ') });
       else call.failWithStatus(404, message);
     });
   }
