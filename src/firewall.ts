@@ -136,12 +136,15 @@ export class Firewall implements EdgeContext {
   async stop(): Promise<void> {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.sweepTimer = null;
-    this.fix.logoutAll('the firewall is shutting down');
     if (this.listenSocket) uWS.us_listen_socket_close(this.listenSocket);
     this.listenSocket = null;
+    // The venue drops the orders of a lost link. Stopping it while the clients are still
+    // connected tells each of them the fate of its orders: a REST request waiting on the venue
+    // is answered, a FIX session hears its orders canceled, and only then gets its Logout.
+    await this.link.stop();
+    this.fix.logoutAll('the firewall is shutting down');
     this.app?.close();
     this.app = null;
-    await this.link.stop();
     this.runtime.close();
   }
 

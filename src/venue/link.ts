@@ -511,11 +511,12 @@ export class VenueLink implements VenueSender {
     this.inFlight.clear();
     this.deadlines.length = 0;
     this.deadlineHead = 0;
-    if (wasUp) {
+    if (wasUp && !this.stopped) {
       this.stats.disconnects++;
       this.log('warn', { inFlight: lost.length }, 'venue link down');
     }
-    if (wasUp || lost.length > 0) this.options.handler.onLinkDown(lost, 'venue link lost');
+    const reason = this.stopped ? 'the firewall is shutting down' : 'venue link lost';
+    if (wasUp || lost.length > 0) this.options.handler.onLinkDown(lost, reason);
     if (this.stopped) return;
     // A venue that accepts and then drops the link at once must not be hammered at the minimum interval.
     if (wasUp && Date.now() - this.upSinceMs >= STABLE_LINK_MS) this.backoffMs = this.reconnectMinMs;
