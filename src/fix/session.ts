@@ -728,11 +728,11 @@ export class FixSession {
     this.lastReceivedMs = now;
     const enc = this.beginMessage(MsgType.Logon);
     if (enc === null) return;
-    enc
-      .field(Tag.EncryptMethod, 0)
-      .field(Tag.HeartBtInt, request.heartBtInt)
-      .field(Tag.ResetSeqNumFlag, 'Y')
-      .field(Tag.CancelOnDisconnect, this.cancelOnDisconnectValue ? 'Y' : 'N');
+    enc.field(Tag.EncryptMethod, 0).field(Tag.HeartBtInt, request.heartBtInt).field(Tag.ResetSeqNumFlag, 'Y');
+    // 8013 is a user-defined tag: echoed only to a client that sent it. One whose dictionary
+    // lacks it (QuickFIX's stock FIX44.xml) would reject the whole Logon answer for it.
+    if (request.cancelOnDisconnect !== null)
+      enc.field(Tag.CancelOnDisconnect, this.cancelOnDisconnectValue ? 'Y' : 'N');
     this.endMessage();
     this.scheduleHeartbeat(now);
     this.app.onLogon(this);

@@ -80,8 +80,8 @@ describe('FIX Logon', () => {
       assert.equal(answer.get(Tag.EncryptMethod), '0');
       assert.equal(answer.get(Tag.HeartBtInt), '7');
       assert.equal(answer.get(Tag.ResetSeqNumFlag), 'Y');
-      // The key's default (cancelOnDisconnect: true) when the Logon does not say.
-      assert.equal(answer.get(Tag.CancelOnDisconnect), 'Y');
+      // No 8013 (a user-defined tag) in the answer to a Logon that did not send it.
+      assert.equal(answer.has(Tag.CancelOnDisconnect), false);
       raw.send(encode('1', [...header(sender, 2), [Tag.TestReqID, 'ping-1']]));
       const heartbeat = await raw.next('0');
       assert.equal(heartbeat.get(Tag.TestReqID), 'ping-1');
