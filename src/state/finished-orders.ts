@@ -310,7 +310,32 @@ export class FinishedOrders {
         this.firstSegment++;
       }
     }
+    if (this.headSeq === this.tailSeq && (this.filter.count > 0 || this.previousFilter.count > 0))
+      this.dropFilters();
     return forgotten;
+  }
+
+  /**
+   * Nothing is held: the filters, sized for the busiest period, go too (an account that went
+   * quiet kept them for good), and the next entry starts a period as the first one did.
+   */
+  private dropFilters(): void {
+    this.filter = new HashFilter(0);
+    this.previousFilter = this.filter;
+    this.olderFilters = [];
+    this.previousOlderFilters = [];
+    this.filterStartMs = Number.NaN;
+    this.periodStartSeq = this.tailSeq;
+    this.backfillSeq = this.backfillEndSeq = 0;
+  }
+
+  /** Bytes of filter held now (for tests: memory comes back as entries expire). */
+  get filterBytes(): number {
+    let bytes = this.filter.words.byteLength;
+    if (this.previousFilter !== this.filter) bytes += this.previousFilter.words.byteLength;
+    for (const f of this.olderFilters) bytes += f.words.byteLength;
+    for (const f of this.previousOlderFilters) bytes += f.words.byteLength;
+    return bytes;
   }
 
   private segmentOf(seq: number): Segment {

@@ -20,8 +20,16 @@
 // loses entries during a move, so they are marked as gone (TOMBSTONE) instead.
 
 const MIN_SLOTS = 16;
-/** Old slots moved per change during a resize: keeps each change short, finishes long before the new table could fill. */
+/** Old slots moved per change while growing: keeps each change short, finishes long before the new table could fill. */
 const MIGRATE_STEP = 8;
+/**
+ * Old slots moved per change while shrinking. A shrink starts below a sixteenth full, and an
+ * index that is draining may get no more changes than it has entries left: at 32 slots a
+ * change the move is over when half of those are gone. (At 8 it needed twice as many changes
+ * as there were entries, and an account that went quiet kept both tables, 1.5 times its
+ * busiest size, for good.)
+ */
+const SHRINK_STEP = 32;
 const EMPTY = 0;
 const TOMBSTONE = -1;
 
@@ -44,6 +52,8 @@ export class SequenceIndex<K> {
   private old: Slots | null = null;
   /** Next slot of `old` to move. */
   private cursor = 0;
+  /** Slots of `old` moved per change: MIGRATE_STEP or SHRINK_STEP. */
+  private stepSlots = MIGRATE_STEP;
 
   /**
    * `matches(seq, key)`: whether the entry at `seq` has that key (asked only of entries this
@@ -93,6 +103,7 @@ export class SequenceIndex<K> {
         previous = old.seqs[oldSlot]! - 1;
         old.seqs[oldSlot] = TOMBSTONE;
         old.count--;
+        if (old.count === 0) this.old = null;
       }
     }
     insert(table, hash, seq + 1);
@@ -113,6 +124,11 @@ export class SequenceIndex<K> {
     if (slot < 0) return false;
     old.seqs[slot] = TOMBSTONE;
     old.count--;
+    if (old.count === 0) {
+      // Nothing left to move: the old table goes now, and the new one may be due a shrink.
+      this.old = null;
+      this.resizeIfNeeded();
+    }
     return true;
   }
 
@@ -132,11 +148,11 @@ export class SequenceIndex<K> {
     }
   }
 
-  /** Moves the next MIGRATE_STEP slots of the old table, if a resize is under way. */
+  /** Moves the next slots of the old table, if a resize is under way. */
   private step(): void {
     const old = this.old;
     if (old === null) return;
-    const end = Math.min(this.cursor + MIGRATE_STEP, old.seqs.length);
+    const end = Math.min(this.cursor + this.stepSlots, old.seqs.length);
     for (let i = this.cursor; i < end; i++) {
       const stored = old.seqs[i]!;
       if (stored <= 0) continue;
@@ -145,13 +161,15 @@ export class SequenceIndex<K> {
       old.count--;
     }
     this.cursor = end;
-    if (end === old.seqs.length) this.old = null;
+    // Once every entry has been moved or deleted, the rest of the old table is empty.
+    if (end === old.seqs.length || old.count === 0) this.old = null;
   }
 
   /**
    * Starts growing past half full, or halving below a sixteenth (memory back after a burst).
    * Either way the new table starts at most a quarter full, and a move takes old size / 8
-   * changes, so it ends before the new table is half full.
+   * changes growing, old size / 32 shrinking, so it ends before the new table is half full
+   * (and a shrink before the index is empty). An empty table shrinks to the least at once.
    */
   private resizeIfNeeded(): void {
     const table = this.table;
@@ -165,8 +183,13 @@ export class SequenceIndex<K> {
       if (!grow) return;
       while (this.old !== null) this.step();
     }
+    if (table.count === 0) {
+      this.table = new Slots(MIN_SLOTS);
+      return;
+    }
     this.old = table;
     this.cursor = 0;
+    this.stepSlots = grow ? MIGRATE_STEP : SHRINK_STEP;
     this.table = new Slots(grow ? slots * 2 : slots / 2);
   }
 }

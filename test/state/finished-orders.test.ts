@@ -89,6 +89,22 @@ describe('finished orders', () => {
     assert.equal(strangers, 0);
   });
 
+  test('an account that goes quiet gives back its filters with its last entry', () => {
+    const index = new FinishedOrders(1000);
+    for (let i = 0; i < 100_000; i++) index.add(`order-${i}`, order(i, `order-${i}`), Math.floor(i / 1000));
+    const busy = index.filterBytes;
+    assert.ok(busy >= 100_000, `${busy} bytes of filter for 100,000 entries`);
+    // Expired and forgotten, a sweep's budget at a time; nothing new comes.
+    while (index.forgetExpired(5000, 1024) === 1024);
+    assert.equal(index.size, 0);
+    assert.ok(index.filterBytes * 64 < busy, `${index.filterBytes} bytes of filter left of ${busy}`);
+    // The next entries start a period as the first did: found while kept, strangers not.
+    for (let i = 0; i < 5000; i++) index.add(`again-${i}`, order(i, `again-${i}`), 6000);
+    for (let i = 0; i < 5000; i += 7) assert.equal(index.has(`again-${i}`, 6500), true);
+    assert.equal(index.has('order-5', 6500), false);
+    assert.equal(index.has('again-5', 7000), false, 'past the retention');
+  });
+
   test('grows past its first capacity and gives the memory back once emptied', () => {
     const index = new FinishedOrders(10);
     for (let i = 0; i < 100_000; i++) index.add(`order-${i}`, order(i, `order-${i}`), i);

@@ -124,6 +124,40 @@ describe('sequence index', () => {
       assert.equal(index.get(keys[seq]!, clOrdIdHash(keys[seq]!)), seq);
   });
 
+  test('an index that drains with no other change gives its memory back', () => {
+    // An account that goes quiet: its finished orders expire one by one and nothing is added.
+    const keys: string[] = [];
+    const index = new SequenceIndex<string>((seq, key) => keys[seq] === key);
+    const fill = (count: number) => {
+      const first = keys.length;
+      for (let seq = first; seq < first + count; seq++) {
+        keys.push(`order-${seq}`);
+        index.set(keys[seq]!, clOrdIdHash(keys[seq]!), seq);
+      }
+      return first;
+    };
+    const first = fill(100_000);
+    const full = index.capacity;
+    assert.equal(full, 262_144);
+    // Drained to a hundredth: no more than the tables a thousand entries call for (the
+    // move of a shrink may still be under way).
+    for (let seq = first; seq < first + 99_000; seq++) index.deleteSeq(clOrdIdHash(keys[seq]!), seq);
+    assert.equal(index.size, 1000);
+    assert.ok(index.capacity <= 64 * 1000, `${index.capacity} slots for 1,000 entries`);
+    for (let seq = first + 99_000; seq < first + 100_000; seq++)
+      assert.equal(index.get(keys[seq]!, clOrdIdHash(keys[seq]!)), seq);
+    // Drained to nothing: the least table.
+    for (let seq = first + 99_000; seq < first + 100_000; seq++)
+      assert.ok(index.deleteSeq(clOrdIdHash(keys[seq]!), seq));
+    assert.equal(index.size, 0);
+    assert.equal(index.capacity, 16);
+    // And it grows again as before.
+    const again = fill(5000);
+    assert.equal(index.size, 5000);
+    for (let seq = again; seq < again + 5000; seq++)
+      assert.equal(index.get(keys[seq]!, clOrdIdHash(keys[seq]!)), seq);
+  });
+
   test('gives memory back as entries are deleted and changes go on', () => {
     const keys: string[] = [];
     const index = new SequenceIndex<string>((seq, key) => keys[seq] === key);
