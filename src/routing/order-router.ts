@@ -174,10 +174,13 @@ export class OrderRouter implements VenueLinkHandler, OrderCanceller {
         pending.owner?.massCanceled(pending, event.count);
         return;
       case 'reject': {
-        const code = event.reason === 'UNKNOWN_ORDER' ? RejectCode.UNKNOWN_ORDER : RejectCode.VENUE_REJECT;
-        if (request.kind === RequestKind.MASS_CANCEL)
-          pending.owner?.massCancelRejected(pending, code, event.reason);
-        else pending.owner?.cancelRejected(pending, code, event.reason);
+        // UNKNOWN_ORDER from the venue: the order ended there (a fill, usually) before the
+        // request reached it; the code alone would be the whole text ("UNKNOWN_ORDER: UNKNOWN_ORDER").
+        const unknown = event.reason === 'UNKNOWN_ORDER';
+        const code = unknown ? RejectCode.UNKNOWN_ORDER : RejectCode.VENUE_REJECT;
+        const text = unknown ? 'the venue no longer has the order (it finished meanwhile)' : event.reason;
+        if (request.kind === RequestKind.MASS_CANCEL) pending.owner?.massCancelRejected(pending, code, text);
+        else pending.owner?.cancelRejected(pending, code, text);
         return;
       }
       default:

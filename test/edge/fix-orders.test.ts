@@ -1351,6 +1351,22 @@ describe('FIX: answers the venue gives late or never', () => {
     });
   });
 
+  it('a cancel the venue refuses as UNKNOWN_ORDER (the order finished there first): 35=9 102=1, saying so', async () => {
+    await withFakeVenue(10_000, async (venue, client) => {
+      const id = clOrdId('raced');
+      client.newOrder(limitBuy(id));
+      assert.equal((await client.waitFor('executionReport', (r) => r.clOrdId === id)).execType, '0');
+      venue.decide = () => 'hold';
+      client.cancel({ clOrdId: clOrdId('c'), origClOrdId: id, symbol: 'BTC-PERP', side: 'buy' });
+      await venue.waitForRequests(2);
+      const [cancel] = venue.received('cancel');
+      venue.releaseRequest(cancel!.requestId, rejectWith('UNKNOWN_ORDER'));
+      const reject = await client.waitFor('orderCancelReject');
+      assert.equal(reject.cxlRejReason, 1);
+      assert.equal(reject.text, 'UNKNOWN_ORDER: the venue no longer has the order (it finished meanwhile)');
+    });
+  });
+
   it('a new order in flight when the link drops: ER 150=8 39=8 VENUE_UNAVAILABLE', async () => {
     await withFakeVenue(10_000, async (venue, client) => {
       venue.decide = () => 'hold';

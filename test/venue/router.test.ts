@@ -387,9 +387,13 @@ describe('order router: cancel, replace and mass cancel', () => {
     assert.deepEqual(counters(), { openOrders: 1, openBuy: 200, openSell: 0, position: 0 });
 
     // Cancels the venue refuses.
-    for (const [reason, code] of [
-      ['UNKNOWN_ORDER', RejectCode.UNKNOWN_ORDER],
-      ['TOO_LATE', RejectCode.VENUE_REJECT],
+    for (const [reason, code, text] of [
+      [
+        'UNKNOWN_ORDER',
+        RejectCode.UNKNOWN_ORDER,
+        'the venue no longer has the order (it finished meanwhile)',
+      ],
+      ['TOO_LATE', RejectCode.VENUE_REJECT, 'TOO_LATE'],
     ] as const) {
       venue.answerFor = (r) =>
         r.kind === 'cancel' ? [{ kind: 'reject', requestId: r.requestId, orderId: r.orderId, reason }] : [];
@@ -400,7 +404,7 @@ describe('order router: cancel, replace and mass cancel', () => {
       const rejected = requestOwner.calls.at(-1);
       assert.ok(rejected?.kind === 'cancelRejected', `got ${requestOwner.kinds()}`);
       assert.equal(rejected.code, code);
-      assert.equal(rejected.text, reason);
+      assert.equal(rejected.text, text);
       assert.deepEqual(pendingFields(rejected.request), {
         owner: requestOwner,
         clOrdId: `b-x-${reason}`,
