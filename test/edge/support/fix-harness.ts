@@ -17,6 +17,7 @@ import { Tag } from '../../../src/fix/tags.ts';
 import { formatUtcTimestamp } from '../../../src/fix/utc-timestamp.ts';
 import type { ConfigInput, KeyConfig } from '../../../src/state/config/schema.ts';
 import { type FixtureOptions, startFirewallFixture } from '../../helpers/firewall-fixture.ts';
+import { Inbox } from './inbox.ts';
 
 export type Fixture = Awaited<ReturnType<typeof startFirewallFixture>>;
 export const TARGET = 'PORTCULLIS';
@@ -194,43 +195,6 @@ export type Fields = Map<number, string>;
 export interface CloseInfo {
   code: number;
   reason: string;
-}
-
-/** Items in arrival order; wait() takes the first (kept or next) that matches, once. */
-class Inbox<T> {
-  private readonly items: T[] = [];
-  private waiters: { match: (item: T) => boolean; resolve: (item: T) => void }[] = [];
-
-  push(item: T): void {
-    const i = this.waiters.findIndex((w) => w.match(item));
-    if (i >= 0) {
-      const [waiter] = this.waiters.splice(i, 1);
-      waiter!.resolve(item);
-      return;
-    }
-    this.items.push(item);
-  }
-
-  wait(match: (item: T) => boolean, timeoutMs: number, what: string): Promise<T> {
-    const i = this.items.findIndex(match);
-    if (i >= 0) return Promise.resolve(this.items.splice(i, 1)[0]!);
-    return new Promise((resolve, reject) => {
-      const waiter = {
-        match,
-        resolve: (item: T) => {
-          clearTimeout(timer);
-          resolve(item);
-        },
-      };
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
-      }, timeoutMs);
-      // A wait that lost a race must not keep the test process alive.
-      timer.unref();
-      this.waiters.push(waiter);
-    });
-  }
 }
 
 export interface RawOptions {

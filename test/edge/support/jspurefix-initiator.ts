@@ -38,6 +38,7 @@ import {
 } from 'jspurefix';
 import { TimeFormatter } from 'jspurefix/dist/buffer/ascii/time-formatter.js';
 import type { Credentials } from '../../../src/client/credentials.ts';
+import { Inbox } from './inbox.ts';
 
 /** A message jspurefix's session accepted (its sequence number and, with integrity checks, its content). */
 export interface Accepted {
@@ -135,38 +136,6 @@ function valueProblems(definitions: FixDefinitions, msgType: string, view: MsgVi
     }
   }
   return problems;
-}
-
-/** Items in arrival order; wait() takes the first (kept or next) that matches. */
-class Inbox<T> {
-  private readonly items: T[] = [];
-  private waiters: { match: (item: T) => boolean; resolve: (item: T) => void }[] = [];
-
-  push(item: T): void {
-    const i = this.waiters.findIndex((w) => w.match(item));
-    if (i >= 0) this.waiters.splice(i, 1)[0]!.resolve(item);
-    else this.items.push(item);
-  }
-
-  wait(match: (item: T) => boolean, timeoutMs: number, what: () => string): Promise<T> {
-    const i = this.items.findIndex(match);
-    if (i >= 0) return Promise.resolve(this.items.splice(i, 1)[0]!);
-    return new Promise((resolve, reject) => {
-      const waiter = {
-        match,
-        resolve: (item: T) => {
-          clearTimeout(timer);
-          resolve(item);
-        },
-      };
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what()}`));
-      }, timeoutMs);
-      timer.unref();
-      this.waiters.push(waiter);
-    });
-  }
 }
 
 /** jspurefix's AsciiSession with its integrity checks on, reporting to its JspurefixInitiator. */
