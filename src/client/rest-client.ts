@@ -54,6 +54,13 @@ export class RestClient {
 
   /** A signed request with a JSON body (or none). */
   async request(method: string, pathWithQuery: string, body?: unknown): Promise<RestResponse> {
+    // What is signed must be what goes on the wire: the URL as fetch sends it (spaces and
+    // non-ASCII percent-encoded, dot segments resolved, no fragment) and the method in capitals.
+    // Signing the text as given made such requests AUTH_BAD_SIGNATURE, and failures count
+    // toward the lockout of every key from this address.
+    const url = new URL(pathWithQuery, this.baseUrl);
+    const target = url.pathname + url.search;
+    method = method.toUpperCase();
     const bytes = body === undefined ? new Uint8Array(0) : Buffer.from(JSON.stringify(body), 'utf8');
     // Two identical requests in one millisecond would carry one signature, and the second
     // would be refused as REPLAYED: timestamps from one client strictly increase.
@@ -62,12 +69,14 @@ export class RestClient {
     const headers: Record<string, string> = {
       'X-PC-APIKEY': this.credentials.keyId,
       'X-PC-TIMESTAMP': String(timestamp),
-      'X-PC-SIGNATURE': signRest(this.credentials, timestamp, method, pathWithQuery, bytes),
+      'X-PC-SIGNATURE': signRest(this.credentials, timestamp, method, target, bytes),
       Accept: 'application/json',
     };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const response = await fetch(new URL(pathWithQuery, this.baseUrl), {
+    const response = await fetch(url, {
       method,
+      // A redirect would carry the signed headers to wherever it points.
+      redirect: 'error',
       headers,
       body: body === undefined ? undefined : bytes,
     });
