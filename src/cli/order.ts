@@ -15,8 +15,10 @@ export const ORDER_HELP = `Usage: portcullis order --key ID (--secret-file F | -
                         [--clordid ID] [--url URL] [--fix [--sender ID] [--target ID]]
 
 Sends one signed order and prints the answer (JSON). REST by default; --fix
-logs on over FIX/WebSocket (URL ws://HOST:PORT/fix), sends a NewOrderSingle
-and prints the execution reports.
+logs on over FIX/WebSocket (URL ws://HOST:PORT/fix) with cancel-on-disconnect
+off (8013=N: the order outlives the session), sends a NewOrderSingle and
+prints the execution reports; without an answer within 5 s (or --wait-ms) the
+order's status is unknown, exit 1.
 
   --key ID          API key id
   --secret-file F   file holding the HMAC-SHA256 secret (hmac-sha256 keys)

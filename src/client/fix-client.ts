@@ -240,10 +240,16 @@ export class FixClient {
       },
     };
 
-    this.ws = new WebSocket(options.url, {
-      perMessageDeflate: false,
-      ...(options.ca === undefined ? {} : { ca: options.ca }),
-    });
+    try {
+      this.ws = new WebSocket(options.url, {
+        perMessageDeflate: false,
+        ...(options.ca === undefined ? {} : { ca: options.ca }),
+      });
+    } catch (error) {
+      // A URL the WebSocket refuses at once: the Logon timer must not fire later on no socket.
+      clearTimeout(timer);
+      throw error;
+    }
     this.ws.on('open', () => this.onOpen());
     this.ws.on('message', (data, isBinary) => this.onFrame(toBuffer(data), isBinary));
     this.ws.on('error', (error) => {

@@ -7,6 +7,7 @@ import { createHmac, generateKeyPairSync, type KeyObject, verify } from 'node:cr
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, test } from 'node:test';
 import { WebSocket, WebSocketServer } from 'ws';
+import { sendFixOrder } from '../../src/cli/order-fix.ts';
 import type { Credentials } from '../../src/client/credentials.ts';
 import {
   type ExecutionReport,
@@ -916,4 +917,67 @@ test('fake server refuses an unsigned Logon', async () => {
   const answer = await new Promise<Buffer>((resolve) => ws.once('message', (data: Buffer) => resolve(data)));
   assert.match(answer.toString('latin1').replaceAll('\x01', '|'), /\|35=5\|.*58=AUTH_BAD_SIGNATURE/);
   ws.terminate();
+});
+
+describe('FixClient with a URL the WebSocket refuses at once', () => {
+  test('connect rejects, and no timer fires later on the missing socket', async () => {
+    await assert.rejects(
+      FixClient.connect({
+        url: 'ws://127.0.0.1:99999/fix',
+        credentials: HMAC_CREDENTIALS,
+        senderCompId: 'MM1-A',
+        targetCompId: TARGET,
+        logonTimeoutMs: 50,
+      }),
+      /Invalid URL|port/i,
+    );
+    // Past the Logon timeout: a timer left armed would throw here, uncaught, and fail the file.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  });
+});
+
+describe('portcullis order --fix', () => {
+  const order = (clOrdId: string) =>
+    ({ clOrdId, symbol: 'BTC-PERP', side: 'buy', type: 'limit', qty: '1', price: '65000' }) as const;
+  const io = () => {
+    const lines = { out: [] as string[], err: [] as string[] };
+    return {
+      lines,
+      io: { out: (l: string) => void lines.out.push(l), err: (l: string) => void lines.err.push(l) },
+    };
+  };
+
+  test('logs on with 8013=N (the order outlives the command), and exits 0 on the acknowledgement', async () => {
+    server = await FakeServer.start({
+      keys: { 'mm1-fix': { type: 'hmac', secret: SECRET } },
+      onMessage: venueLike,
+    });
+    const { lines, io: out } = io();
+    assert.equal(await sendFixOrder(server.url, HMAC_CREDENTIALS, order('cli-1'), {}, 50, out), 0);
+    assert.equal(server.last.received[0]!.get(8013), 'N');
+    const reports = lines.out.map((l) => JSON.parse(l).executionReport).filter(Boolean);
+    assert.deepEqual(
+      reports.map((r: { execType: string }) => r.execType),
+      ['0', 'F', 'F'],
+    );
+  });
+
+  test('a refused order exits 1', async () => {
+    server = await FakeServer.start({
+      keys: { 'mm1-fix': { type: 'hmac', secret: SECRET } },
+      onMessage: venueLike,
+    });
+    const { io: out } = io();
+    assert.equal(await sendFixOrder(server.url, HMAC_CREDENTIALS, order('bad-1'), {}, 50, out), 1);
+  });
+
+  test('no answer at all exits 1, naming the order whose status is unknown', async () => {
+    server = await FakeServer.start({
+      keys: { 'mm1-fix': { type: 'hmac', secret: SECRET } },
+      onMessage: () => {},
+    });
+    const { lines, io: out } = io();
+    assert.equal(await sendFixOrder(server.url, HMAC_CREDENTIALS, order('cli-silent'), {}, 50, out), 1);
+    assert.match(lines.err.join('\n'), /no answer to order cli-silent .* status is unknown/);
+  });
 });
