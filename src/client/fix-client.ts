@@ -102,8 +102,12 @@ export interface MassCancelInput {
 export type FixField = [tag: number, value: string];
 
 export interface ProtocolError {
-  /** 'parse': a frame that does not parse; 'sequence': an inbound MsgSeqNum that is not the next one. */
-  kind: 'parse' | 'sequence';
+  /**
+   * 'parse': a frame that does not parse; 'sequence': an inbound MsgSeqNum that is not the next
+   * one; 'silence': the firewall sent nothing, not even the answer to a TestRequest (the client
+   * then drops the connection, as the firewall does a silent client).
+   */
+  kind: 'parse' | 'sequence' | 'silence';
   text: string;
   /** The parser's code, for 'parse'. */
   parseError?: ParseErrorValue;
@@ -184,6 +188,10 @@ export class FixClient {
   private outSeq = 1;
   private inSeq = 1;
   private lastSendAt = 0;
+  /** When a frame last came in (performance.now), and when the TestRequest it awaits went out. */
+  private lastReceiveAt = 0;
+  private testRequestSentAt = -1;
+  private testRequests = 0;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private readonly listeners = new Map<FixClientEvent, Set<(payload: never) => void>>();
   private readonly buffered = new Map<FixClientEvent, unknown[]>();
@@ -611,6 +619,8 @@ export class FixClient {
 
   private startHeartbeats(): void {
     if (!this.autoHeartbeat || this.heartBtInt === 0) return;
+    this.lastReceiveAt = performance.now();
+    this.testRequestSentAt = -1;
     this.scheduleHeartbeat(this.heartBtInt * 1000);
   }
 
@@ -619,17 +629,37 @@ export class FixClient {
     this.heartbeatTimer.unref();
   }
 
+  /**
+   * Heartbeats after HeartBtInt of outbound silence; and, as the firewall does on its side, a
+   * TestRequest after 1.2 x HeartBtInt of inbound silence, and the connection dropped when that
+   * is not answered within another HeartBtInt: a client that believes its session (and its
+   * quotes) alive must not go on believing it while nothing comes back.
+   */
   private onHeartbeatTimer(): void {
     this.heartbeatTimer = undefined;
     if (this.state !== 'active' || this.ws.readyState !== WebSocket.OPEN) return;
     const intervalMs = this.heartBtInt * 1000;
-    const idleMs = performance.now() - this.lastSendAt;
-    if (idleMs >= intervalMs) {
-      this.write(MsgType.Heartbeat, this.now());
-      this.scheduleHeartbeat(intervalMs);
-    } else {
-      this.scheduleHeartbeat(Math.max(1, Math.ceil(intervalMs - idleMs)));
+    const now = performance.now();
+    if (this.testRequestSentAt >= 0) {
+      if (now - this.testRequestSentAt >= intervalMs) {
+        this.emit('protocolError', {
+          kind: 'silence',
+          text: `nothing received for ${Math.round(now - this.lastReceiveAt)} ms, TestRequest unanswered`,
+        });
+        this.ws.terminate();
+        return;
+      }
+    } else if (now - this.lastReceiveAt >= 1.2 * intervalMs) {
+      this.testRequestSentAt = now;
+      this.testRequest(`silence-${++this.testRequests}`);
     }
+    if (now - this.lastSendAt >= intervalMs) this.write(MsgType.Heartbeat, this.now());
+    const outboundDue = this.lastSendAt + intervalMs;
+    const inboundDue =
+      this.testRequestSentAt >= 0
+        ? this.testRequestSentAt + intervalMs
+        : this.lastReceiveAt + 1.2 * intervalMs;
+    this.scheduleHeartbeat(Math.max(1, Math.ceil(Math.min(outboundDue, inboundDue) - performance.now())));
   }
 
   private stopHeartbeats(): void {
@@ -640,6 +670,8 @@ export class FixClient {
   // ---- inbound --------------------------------------------------------------------------------
 
   private onFrame(frame: Buffer, _isBinary: boolean): void {
+    this.lastReceiveAt = performance.now();
+    this.testRequestSentAt = -1;
     const msg = this.inbound;
     let offset = 0;
     while (offset < frame.length) {
@@ -726,6 +758,15 @@ export class FixClient {
           this.ws.close(1000);
         }
         this.stopHeartbeats();
+        if (this.state === 'active') {
+          // The firewall ends the session: no more orders go out on it. Answered with a
+          // Logout, as FIX has it, and the socket closed (the firewall closes it too).
+          this.state = 'loggingOut';
+          if (this.ws.readyState === WebSocket.OPEN) {
+            this.write(MsgType.Logout, this.now());
+            this.ws.close(1000);
+          }
+        }
         this.emit('logout', { text, seqNum });
         break;
       }

@@ -57,6 +57,8 @@ interface ServerOptions {
   onMessage?: (session: FakeSession, message: Received) => void;
   /** Closes the socket instead of answering the Logon. */
   closeOnLogon?: boolean;
+  /** Leaves TestRequests unanswered (a firewall gone quiet). */
+  silent?: boolean;
 }
 
 const encoder = new FixEncoder();
@@ -156,8 +158,9 @@ class FakeSession {
   private onMessage(message: Received): void {
     this.received.push(message);
     if (message.type === 'A') this.onLogon(message);
-    else if (message.type === '1') this.send(this.build('0', [[112, message.get(112) ?? '']]));
-    else if (message.type === '5') {
+    else if (message.type === '1') {
+      if (this.options.silent !== true) this.send(this.build('0', [[112, message.get(112) ?? '']]));
+    } else if (message.type === '5') {
       this.send(this.build('5'));
       this.ws.close(1000);
     } else this.options.onMessage?.(this, message);
@@ -979,5 +982,54 @@ describe('portcullis order --fix', () => {
     const { lines, io: out } = io();
     assert.equal(await sendFixOrder(server.url, HMAC_CREDENTIALS, order('cli-silent'), {}, 50, out), 1);
     assert.match(lines.err.join('\n'), /no answer to order cli-silent .* status is unknown/);
+  });
+});
+
+describe('FixClient when the firewall goes quiet or ends the session', () => {
+  test('inbound silence: a TestRequest after 1.2 x HeartBtInt, then the connection dropped', async () => {
+    const { server, client } = await setup({ onMessage: () => {}, silent: true }, { heartBtInt: 1 });
+    const silence = client.waitFor('protocolError', (e) => e.kind === 'silence', 6000);
+    const closed = client.waitFor('close', undefined, 6000);
+    assert.match((await silence).text, /TestRequest unanswered/);
+    await closed;
+    assert.equal(client.isActive, false);
+    assert.ok(
+      server.last.received.some((m) => m.type === '1'),
+      'a TestRequest went out before the drop',
+    );
+  });
+
+  test('a heartbeating firewall keeps the session: no TestRequest, no drop', async () => {
+    const { server, client } = await setup(
+      { onMessage: (session, m) => m.type === '0' && session.send(session.build('0', [])) },
+      { heartBtInt: 1 },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+    assert.equal(client.isActive, true);
+    assert.ok(!server.last.received.some((m) => m.type === '1'));
+  });
+
+  test("the firewall's Logout: answered with a Logout, the socket closed, no order goes out after", async () => {
+    const { server, client } = await setup({
+      onMessage: (session, m) => m.type === 'D' && session.send(session.build('5', [[58, 'bye']])),
+    });
+    client.newOrder({ clOrdId: 'o-1', symbol: 'BTC-PERP', side: 'buy', type: 'limit', qty: '1', price: '1' });
+    assert.equal((await client.waitFor('logout')).text, 'bye');
+    assert.equal(client.isActive, false);
+    assert.throws(() =>
+      client.newOrder({
+        clOrdId: 'o-2',
+        symbol: 'BTC-PERP',
+        side: 'buy',
+        type: 'limit',
+        qty: '1',
+        price: '1',
+      }),
+    );
+    await client.waitFor('close');
+    assert.deepEqual(
+      server.last.received.map((m) => m.type),
+      ['A', 'D', '5'],
+    );
   });
 });
