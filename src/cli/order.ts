@@ -114,7 +114,13 @@ export async function orderCommand(argv: string[], io: CommandIo): Promise<numbe
     }
     return await sendRestOrder(url, credentials, order, waitMs, io);
   } catch (error) {
-    io.err(`portcullis order: ${(error as Error).message}`);
+    // fetch says only "fetch failed": its cause says why (refused, unresolvable, timed out).
+    const cause = (error as Error).cause;
+    const why =
+      cause instanceof Error ? `${(error as Error).message}: ${cause.message}` : (error as Error).message;
+    io.err(
+      `portcullis order: ${why} (clOrdId ${order.clOrdId}; if the order went out, look it up by that id)`,
+    );
     return 1;
   }
 }
@@ -144,7 +150,12 @@ async function sendRestOrder(
   io.out(JSON.stringify({ status: placed.status, body: placed.body }));
   if (placed.status !== 201) return 1;
   await new Promise((resolve) => setTimeout(resolve, waitMs));
-  const state = await client.getOrder(order.clOrdId);
-  io.out(JSON.stringify({ status: state.status, body: state.body }));
+  // The order is accepted: that is the exit code, even if reading its state back fails.
+  try {
+    const state = await client.getOrder(order.clOrdId);
+    io.out(JSON.stringify({ status: state.status, body: state.body }));
+  } catch (error) {
+    io.err(`portcullis order: accepted, but its state could not be read: ${(error as Error).message}`);
+  }
   return 0;
 }

@@ -23,11 +23,20 @@ export interface RestError {
   error: { code: string; message: string; requestId: string };
 }
 
+/** How long a request waits for its answer by default: past the firewall's venue timeout (2 s) with room. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
 export class RestClient {
+  /**
+   * `clock`: Unix ms for X-PC-TIMESTAMP (pass one with an offset for a skewed machine clock).
+   * `timeoutMs`: a request without an answer by then fails (it would otherwise wait for the
+   * HTTP stack's own limit, minutes); its order's status is then unknown, to be looked up.
+   */
   constructor(
     private readonly baseUrl: string,
     private readonly credentials: Credentials,
     private readonly clock: () => number = Date.now,
+    private readonly timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
   ) {}
 
   placeOrder(order: OrderInput): Promise<RestResponse> {
@@ -64,7 +73,8 @@ export class RestClient {
     const bytes = body === undefined ? new Uint8Array(0) : Buffer.from(JSON.stringify(body), 'utf8');
     // Two identical requests in one millisecond would carry one signature, and the second
     // would be refused as REPLAYED: timestamps from one client strictly increase.
-    const timestamp = Math.max(this.clock(), this.lastTimestamp + 1);
+    // Whole ms: a fraction would make the signed text differ from any the firewall accepts.
+    const timestamp = Math.max(Math.floor(this.clock()), this.lastTimestamp + 1);
     this.lastTimestamp = timestamp;
     const headers: Record<string, string> = {
       'X-PC-APIKEY': this.credentials.keyId,
@@ -77,6 +87,7 @@ export class RestClient {
       method,
       // A redirect would carry the signed headers to wherever it points.
       redirect: 'error',
+      signal: AbortSignal.timeout(this.timeoutMs),
       headers,
       body: body === undefined ? undefined : bytes,
     });
