@@ -50,8 +50,15 @@ export async function sendFixOrder(
     io.out(JSON.stringify({ reject }));
     decide('refused');
   });
-  client.on('logout', (logout) => io.out(JSON.stringify({ logout })));
-  client.on('close', () => answered());
+  let ended = '';
+  client.on('logout', (logout) => {
+    io.out(JSON.stringify({ logout }));
+    ended = `the firewall ended the session: ${logout.text ?? 'Logout'}`;
+  });
+  client.on('close', (close) => {
+    ended ||= `the connection closed (${close.code})`;
+    answered();
+  });
   client.newOrder(order);
   const answerWaitMs = Math.max(waitMs, MIN_ANSWER_WAIT_MS);
   let timer: NodeJS.Timeout | undefined;
@@ -59,10 +66,12 @@ export async function sendFixOrder(
   clearTimeout(timer);
   // Accepted: fills may follow within the wait.
   if (outcome === 'accepted' && client.isActive) await new Promise((resolve) => setTimeout(resolve, waitMs));
+  // Why the session ended, if it did before this command's own Logout.
+  const why = ended || `nothing within ${answerWaitMs} ms`;
   if (client.isActive) await client.logout('done');
   if (outcome === null) {
     io.err(
-      `portcullis order: no answer to order ${order.clOrdId} within ${answerWaitMs} ms; its status is unknown (look it up with GET /api/v1/orders/${order.clOrdId})`,
+      `portcullis order: no answer to order ${order.clOrdId} (${why}); its status is unknown (look it up with GET /api/v1/orders/${order.clOrdId})`,
     );
     return 1;
   }

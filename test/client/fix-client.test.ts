@@ -981,7 +981,10 @@ describe('portcullis order --fix', () => {
     });
     const { lines, io: out } = io();
     assert.equal(await sendFixOrder(server.url, HMAC_CREDENTIALS, order('cli-silent'), {}, 50, out), 1);
-    assert.match(lines.err.join('\n'), /no answer to order cli-silent .* status is unknown/);
+    assert.match(
+      lines.err.join('\n'),
+      /no answer to order cli-silent \(nothing within 5000 ms\); its status is unknown/,
+    );
   });
 });
 
