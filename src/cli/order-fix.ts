@@ -51,7 +51,9 @@ export async function sendFixOrder(
     decide('refused');
   });
   let ended = '';
+  let leaving = false;
   client.on('logout', (logout) => {
+    if (leaving) return; // the answer to this command's own Logout
     io.out(JSON.stringify({ logout }));
     ended = `the firewall ended the session: ${logout.text ?? 'Logout'}`;
   });
@@ -68,6 +70,7 @@ export async function sendFixOrder(
   if (outcome === 'accepted' && client.isActive) await new Promise((resolve) => setTimeout(resolve, waitMs));
   // Why the session ended, if it did before this command's own Logout.
   const why = ended || `nothing within ${answerWaitMs} ms`;
+  leaving = true;
   if (client.isActive) await client.logout('done');
   if (outcome === null) {
     io.err(
