@@ -132,8 +132,7 @@ export class OrderRouter implements VenueLinkHandler, OrderCanceller {
         return;
       }
       if (event.kind === 'ack') {
-        orders.onAck(record.orderId);
-        ownerOf(record)?.accepted(record);
+        this.acceptedByEvent(record);
       } else if (event.kind === 'reject') {
         this.stats.venueRejects++;
         orders.onReject(record.orderId, now);
@@ -303,9 +302,9 @@ export class OrderRouter implements VenueLinkHandler, OrderCanceller {
   onLinkUp(): void {}
 
   /**
-   * A fill, cancel or replace of an order the venue has not acked yet: the venue has
-   * the order, so its owner hears that first (FIX 150=0 before the trade; REST's 201), as
-   * if the ack had come. The ack, when it comes, then adds nothing, and no timeout is told.
+   * The venue has the order: its ack, or a fill, cancel or replace of it before the ack (its
+   * owner then hears the acceptance first: FIX 150=0 before the trade, REST's 201). Once only:
+   * an ack after such an event adds nothing, and no timeout is told.
    */
   private acceptedByEvent(record: OrderRecord): void {
     if (record.status !== OrderStatus.PENDING_NEW) return;

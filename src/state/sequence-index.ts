@@ -101,9 +101,7 @@ export class SequenceIndex<K> {
       const oldSlot = this.find(old, key, hash);
       if (oldSlot >= 0) {
         previous = old.seqs[oldSlot]! - 1;
-        old.seqs[oldSlot] = TOMBSTONE;
-        old.count--;
-        if (old.count === 0) this.old = null;
+        this.removeFromOld(old, oldSlot);
       }
     }
     insert(table, hash, seq + 1);
@@ -122,14 +120,17 @@ export class SequenceIndex<K> {
     if (old === null) return false;
     const slot = slotOfSeq(old, hash, seq + 1);
     if (slot < 0) return false;
+    this.removeFromOld(old, slot);
+    // The old table gone, the new one may be due a shrink.
+    if (this.old === null) this.resizeIfNeeded();
+    return true;
+  }
+
+  /** Marks a slot of the old table gone; the table goes once nothing is left in it to move. */
+  private removeFromOld(old: Slots, slot: number): void {
     old.seqs[slot] = TOMBSTONE;
     old.count--;
-    if (old.count === 0) {
-      // Nothing left to move: the old table goes now, and the new one may be due a shrink.
-      this.old = null;
-      this.resizeIfNeeded();
-    }
-    return true;
+    if (old.count === 0) this.old = null;
   }
 
   /** Calls `fn` with each sequence number held, in no particular order; `fn` must not change the index. */

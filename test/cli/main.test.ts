@@ -11,6 +11,11 @@ function capture() {
   return { io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) }, out, err };
 }
 
+/** `order` with everything it needs but a --url and the option under test. */
+function orderArgs(symbol: string): string[] {
+  return ['order', '--key', 'k', '--secret-env', 'HOME', '--symbol', symbol, '--side', 'buy', '--qty', '1'];
+}
+
 describe('portcullis command', () => {
   it('prints its help, and exits 2 without a command, with the help on stderr', async () => {
     const a = capture();
@@ -48,19 +53,7 @@ describe('portcullis command', () => {
   });
 
   it('numeric options take decimal integers only, naming the option otherwise (exit 2)', async () => {
-    const order = [
-      'order',
-      '--key',
-      'k',
-      '--secret-env',
-      'HOME',
-      '--symbol',
-      'BTC-PERP',
-      '--side',
-      'buy',
-      '--qty',
-      '1',
-    ];
+    const order = orderArgs('BTC-PERP');
     // The keys directory of a demo that would start: nothing is written there on bad usage.
     const keysDir = mkdtempSync(join(tmpdir(), 'portcullis-main-'));
     try {
@@ -84,19 +77,7 @@ describe('portcullis command', () => {
   });
 
   it('order with a --url it cannot use is bad usage', async () => {
-    const order = [
-      'order',
-      '--key',
-      'k',
-      '--secret-env',
-      'HOME',
-      '--symbol',
-      'X',
-      '--side',
-      'buy',
-      '--qty',
-      '1',
-    ];
+    const order = orderArgs('X');
     for (const [extra, expected] of [
       [['--url', 'not-a-url'], /--url must be a http:\/\/ or https:\/\/ URL/],
       [['--url', 'ftp://127.0.0.1:7400'], /--url must be a http:\/\/ or https:\/\/ URL/],

@@ -21,6 +21,7 @@ import {
   frameText,
   startFixture,
   TARGET,
+  tradeReferencePrice,
   until,
 } from './support/fix-harness.ts';
 import { type Accepted, JspurefixInitiator } from './support/jspurefix-initiator.ts';
@@ -64,31 +65,7 @@ describe('FIX interop: jspurefix (QuickFIX FIX44.xml dictionary) over a TCP-to-W
   before(async () => {
     fx = await startFixture();
     bridge = await TcpWsBridge.start(fixUrl(fx));
-    // A first trade on BTC-PERP gives it a reference price (the collar's centre).
-    const ask = await fx.rest('MM2-rest').placeOrder({
-      clOrdId: 'ref-ask',
-      symbol: 'BTC-PERP',
-      side: 'sell',
-      type: 'limit',
-      qty: '0.001',
-      price: '65000',
-    });
-    assert.equal(ask.status, 201);
-    const bid = await fx.rest('MM1-rest').placeOrder({
-      clOrdId: 'ref-bid',
-      symbol: 'BTC-PERP',
-      side: 'buy',
-      type: 'limit',
-      qty: '0.001',
-      price: '65000',
-    });
-    assert.equal(bid.status, 201);
-    await until(
-      () =>
-        fx.firewall.runtime.tables.referencePriceTicks(
-          fx.firewall.runtime.model.markets.get('BTC-PERP')!.index,
-        ) > 0,
-    );
+    await tradeReferencePrice(fx);
   });
   afterEach(async () => {
     await Promise.all(started.splice(0).map((session) => session.stop()));

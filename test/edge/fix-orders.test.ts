@@ -20,6 +20,7 @@ import {
   type Fixture,
   limitBuy,
   startFixture,
+  tradeReferencePrice,
   until,
 } from './support/fix-harness.ts';
 import { startSilentVenue } from './support/silent-venue.ts';
@@ -147,41 +148,7 @@ describe('FIX orders', () => {
         keys.noCod = addEd25519Key(config, 'mm1-nocod', 'MM1', { cancelOnDisconnect: false });
       },
     });
-    // A first trade on BTC-PERP gives it a reference price of 65000 (the collar's centre).
-    const mm2 = fx.rest('MM2-rest');
-    const mm1 = fx.rest('MM1-rest');
-    assert.equal(
-      (
-        await mm2.placeOrder({
-          clOrdId: 'ref-ask',
-          symbol: 'BTC-PERP',
-          side: 'sell',
-          type: 'limit',
-          qty: '0.001',
-          price: '65000',
-        })
-      ).status,
-      201,
-    );
-    assert.equal(
-      (
-        await mm1.placeOrder({
-          clOrdId: 'ref-bid',
-          symbol: 'BTC-PERP',
-          side: 'buy',
-          type: 'limit',
-          qty: '0.001',
-          price: '65000',
-        })
-      ).status,
-      201,
-    );
-    await until(
-      () =>
-        fx.firewall.runtime.tables.referencePriceTicks(
-          fx.firewall.runtime.model.markets.get('BTC-PERP')!.index,
-        ) > 0,
-    );
+    await tradeReferencePrice(fx);
   });
   afterEach(() => clients.closeAll());
   after(() => fx.stop());

@@ -33,6 +33,33 @@ const order = () => ({
   price: '1000',
 });
 
+/**
+ * A FakeVenue and a firewall in front of it (limits relaxed), with MM1's REST key; `lines`
+ * collects the firewall's log at info, when given.
+ */
+async function fakeVenueFirewall(options: { venueTimeoutMs?: number; lines?: object[] }) {
+  const venue = await FakeVenue.start();
+  const { venueTimeoutMs, lines } = options;
+  const fx = await startFirewallFixture({
+    configure: (config) => {
+      relaxLimits(config);
+      if (venueTimeoutMs !== undefined) config.venue.timeoutMs = venueTimeoutMs;
+    },
+    firewall: {
+      venuePort: venue.port,
+      ...(lines === undefined
+        ? {}
+        : { log: pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) }) }),
+    },
+  });
+  return { venue, fx, port: fx.firewall.port, mm1: fx.credentials['MM1-rest']! };
+}
+
+async function stopFakeVenueFirewall(venue: FakeVenue, fx: Fixture): Promise<void> {
+  await fx.stop();
+  await venue.close();
+}
+
 describe('VENUE_TIMEOUT (504) from a venue that never answers', () => {
   let silent: SilentVenue;
   let fx: Fixture;
@@ -99,21 +126,9 @@ describe('VENUE_TIMEOUT, then the late answer: the order is reconciled (SPEC sec
   let port: number;
   let mm1: Credentials;
   before(async () => {
-    venue = await FakeVenue.start();
-    fx = await startFirewallFixture({
-      configure: (config) => {
-        relaxLimits(config);
-        config.venue.timeoutMs = 150;
-      },
-      firewall: { venuePort: venue.port },
-    });
-    port = fx.firewall.port;
-    mm1 = fx.credentials['MM1-rest']!;
+    ({ venue, fx, port, mm1 } = await fakeVenueFirewall({ venueTimeoutMs: 150 }));
   });
-  after(async () => {
-    await fx.stop();
-    await venue.close();
-  });
+  after(() => stopFakeVenueFirewall(venue, fx));
 
   it('a late ack makes the order live, a late reject makes it rejected, as GET then shows', async () => {
     venue.decide = () => 'hold';
@@ -148,24 +163,9 @@ describe('an event about an order before its ack', () => {
   let mm1: Credentials;
   const lines: { msg: string; clOrdId?: string }[] = [];
   before(async () => {
-    venue = await FakeVenue.start();
-    fx = await startFirewallFixture({
-      configure: (config) => {
-        relaxLimits(config);
-        config.venue.timeoutMs = 10_000;
-      },
-      firewall: {
-        venuePort: venue.port,
-        log: pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) }),
-      },
-    });
-    port = fx.firewall.port;
-    mm1 = fx.credentials['MM1-rest']!;
+    ({ venue, fx, port, mm1 } = await fakeVenueFirewall({ venueTimeoutMs: 10_000, lines }));
   });
-  after(async () => {
-    await fx.stop();
-    await venue.close();
-  });
+  after(() => stopFakeVenueFirewall(venue, fx));
 
   const statusOf = async (clOrdId: string) =>
     assertSuccess(await signed(port, mm1, 'GET', `/api/v1/orders/${clOrdId}`), 200);
@@ -227,21 +227,9 @@ describe('an answer that finds its client gone is logged', () => {
   const lines: { level: number; msg: string; requestId?: string; status?: number; answer?: LoggedAnswer }[] =
     [];
   before(async () => {
-    venue = await FakeVenue.start();
-    fx = await startFirewallFixture({
-      configure: relaxLimits,
-      firewall: {
-        venuePort: venue.port,
-        log: pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) }),
-      },
-    });
-    port = fx.firewall.port;
-    mm1 = fx.credentials['MM1-rest']!;
+    ({ venue, fx, port, mm1 } = await fakeVenueFirewall({ lines }));
   });
-  after(async () => {
-    await fx.stop();
-    await venue.close();
-  });
+  after(() => stopFakeVenueFirewall(venue, fx));
 
   /** Sends the order and hangs up while the venue holds it; returns the venue's request id. */
   async function orderThenHangUp(body: ReturnType<typeof order>): Promise<number> {

@@ -398,6 +398,24 @@ export function addAccount(
 }
 
 /** Polls `check` every 10 ms until it is true (rejects after timeoutMs). */
+/**
+ * A first trade on BTC-PERP (MM2 sells, MM1 buys 0.001 at 65000 over REST) gives it a
+ * reference price of 65000, the price collar's centre.
+ */
+export async function tradeReferencePrice(fx: Fixture): Promise<void> {
+  for (const [key, clOrdId, side] of [
+    ['MM2-rest', 'ref-ask', 'sell'],
+    ['MM1-rest', 'ref-bid', 'buy'],
+  ] as const) {
+    const placed = await fx
+      .rest(key)
+      .placeOrder({ clOrdId, symbol: 'BTC-PERP', side, type: 'limit', qty: '0.001', price: '65000' });
+    assert.equal(placed.status, 201);
+  }
+  const market = fx.firewall.runtime.model.markets.get('BTC-PERP')!.index;
+  await until(() => fx.firewall.runtime.tables.referencePriceTicks(market) > 0);
+}
+
 export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition') {
   const started = Date.now();
   while (!(await check())) {
