@@ -219,7 +219,7 @@ describe('REST authentication: headers, signatures, receive window, replays', ()
 
   it('TIMESTAMP_OUT_OF_WINDOW beyond recvWindowMs in both directions; inside the window passes', async () => {
     // Over the wire, with the SDK's clock offset; a 1 s margin absorbs the request's own travel time.
-    const at = (offsetMs: number) => new RestClient(fx.baseUrl, mm1, () => Date.now() + offsetMs);
+    const at = (offsetMs: number) => new RestClient(fx.baseUrl, mm1, { clock: () => Date.now() + offsetMs });
     assertSuccess(fromClient(await at(-(WINDOW - 1000)).limits()), 200);
     assertSuccess(fromClient(await at(WINDOW - 1000).limits()), 200);
     assertError(fromClient(await at(-(WINDOW + 1000)).limits()), 401, 'TIMESTAMP_OUT_OF_WINDOW');
