@@ -18,6 +18,9 @@
 //   (event-checks.ts): an impossible one, or an answer that does not fit its
 //   request, is logged and dropped; the request then waits on, to its timeout.
 //   A message of a type this build does not know (a newer venue's) is skipped.
+// - A request still unanswered UNANSWERED_LOG_TIMEOUTS x timeoutMs after it was
+//   sent is logged at error, once: the venue owes every request an answer, and
+//   until it comes (or the link drops) the order stays counted as it was.
 import { connect, type Socket } from 'node:net';
 import type { OrderTypeValue, SideValue, TimeInForceValue } from '../pipeline/request.ts';
 import {
@@ -38,6 +41,14 @@ import type { VenueSender } from './venue-sender.ts';
 const STABLE_LINK_MS = 10_000;
 /** One read from the venue's socket at most (Node's own read size). */
 const READ_BUFFER_BYTES = 64 * 1024;
+/** A request unanswered this many timeouts after it was sent is logged at error. */
+const UNANSWERED_LOG_TIMEOUTS = 10;
+const REQUEST_KIND_NAMES: Record<number, string> = {
+  [RequestKind.NEW_ORDER]: 'newOrder',
+  [RequestKind.CANCEL]: 'cancel',
+  [RequestKind.REPLACE]: 'replace',
+  [RequestKind.MASS_CANCEL]: 'massCancel',
+};
 
 export { InFlightRequest, RequestKind, type RequestKindValue } from './in-flight-request.ts';
 
@@ -85,6 +96,9 @@ export class VenueLink implements VenueSender {
   private readonly deadlines: (InFlightRequest | undefined)[] = [];
   private deadlineHead = 0;
   private deadlineTimer: NodeJS.Timeout | null = null;
+  /** Timed-out requests, in timeout order, until answered or logged as long unanswered. */
+  private readonly overdue: (InFlightRequest | undefined)[] = [];
+  private overdueHead = 0;
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private backoffMs: number;
@@ -113,6 +127,8 @@ export class VenueLink implements VenueSender {
     disconnects: 0,
     timeouts: 0,
     lateAnswers: 0,
+    /** Requests logged as unanswered long after their timeout. */
+    longUnanswered: 0,
     refusedWhileDown: 0,
     refusedQueueFull: 0,
   };
@@ -453,10 +469,45 @@ export class VenueLink implements VenueSender {
       if (!request.answered && !request.timedOut) {
         request.timedOut = true;
         this.stats.timeouts++;
+        this.overdue.push(request);
         this.options.handler.onTimeout(request);
       }
     }
     this.armDeadlineTimer();
+  }
+
+  /** Logs, once each, the timed-out requests the venue has left unanswered for UNANSWERED_LOG_TIMEOUTS timeouts. */
+  private logLongUnanswered(now: number): void {
+    const overdue = this.overdue;
+    // Sent at deadlineMs - timeoutMs.
+    const limitMs = (UNANSWERED_LOG_TIMEOUTS - 1) * this.options.timeoutMs;
+    let head = this.overdueHead;
+    while (head < overdue.length) {
+      const request = overdue[head]!;
+      if (!request.answered) {
+        if (now - request.deadlineMs < limitMs) break;
+        this.stats.longUnanswered++;
+        this.log(
+          'error',
+          {
+            requestId: request.requestId,
+            kind: REQUEST_KIND_NAMES[request.kind],
+            orderId: request.orderId,
+            waitedMs: now - request.deadlineMs + this.options.timeoutMs,
+          },
+          'venue has not answered a request it owes an answer; its order stays counted as it was until the answer comes or the link drops',
+        );
+      }
+      overdue[head++] = undefined;
+    }
+    if (head === overdue.length) {
+      overdue.length = 0;
+      head = 0;
+    } else if (head > 1024 && head * 2 > overdue.length) {
+      overdue.splice(0, head);
+      head = 0;
+    }
+    this.overdueHead = head;
   }
 
   private compactDeadlines(): void {
@@ -470,6 +521,7 @@ export class VenueLink implements VenueSender {
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     this.heartbeatTimer = setInterval(() => {
       if (!this.writer) return;
+      if (this.overdue.length > 0) this.logLongUnanswered(Date.now());
       if (this.silent()) {
         // Timers run before I/O in each turn of the event loop: after this process stalled
         // (a long collection, a busy turn), what the venue sent in time may wait unread.
@@ -511,6 +563,8 @@ export class VenueLink implements VenueSender {
     this.inFlight.clear();
     this.deadlines.length = 0;
     this.deadlineHead = 0;
+    this.overdue.length = 0;
+    this.overdueHead = 0;
     if (wasUp && !this.stopped) {
       this.stats.disconnects++;
       this.log('warn', { inFlight: lost.length }, 'venue link down');

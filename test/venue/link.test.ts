@@ -412,6 +412,46 @@ describe('venue link: timeouts', () => {
     assert.equal(handler.timeouts.length, 2);
   });
 
+  test('a request left unanswered for ten timeouts is logged at error once; its late answer still lands', async (t) => {
+    const timeoutMs = 60;
+    const logged: { level: string; fields: Record<string, unknown>; message: string }[] = [];
+    const { venue, link, handler } = await setup(t, {
+      timeoutMs,
+      heartbeatMs: 20,
+      log: (level, fields, message) => void logged.push({ level, fields, message }),
+    });
+    venue.decide = (request) => (request.kind === 'newOrder' ? 'hold' : 'answer');
+    const sentAt = Date.now();
+    const answeredLate = sendOrder(link);
+    const neverAnswered = sendOrder(link);
+    await waitUntil(() => handler.timeouts.length === 2, 'both to time out');
+    // One answered after its timeout but well before ten: not logged.
+    venue.release((r) => r.kind === 'newOrder' && r.orderId === answeredLate);
+    await waitUntil(() => handler.answers.length === 1, 'the late answer');
+    const errors = () => logged.filter((x) => x.level === 'error');
+    await waitUntil(() => errors().length === 1, 'the long-unanswered request to be logged', 5000);
+    const [line] = errors();
+    assert.ok(Date.now() - sentAt >= 10 * timeoutMs, 'not before ten timeouts');
+    assert.match(line!.message, /has not answered a request/);
+    assert.equal(line!.fields.requestId, neverAnswered);
+    assert.equal(line!.fields.kind, 'newOrder');
+    assert.ok((line!.fields.waitedMs as number) >= 10 * timeoutMs, `waited ${line!.fields.waitedMs} ms`);
+    assert.equal(link.stats.longUnanswered, 1);
+    assert.equal(link.inFlightCount, 1, 'it stays in flight, its order counted');
+    await sleep(10 * timeoutMs);
+    assert.equal(errors().length, 1, 'logged once');
+    venue.release();
+    await waitUntil(() => handler.answers.length === 2, 'the very late answer');
+    assert.deepEqual(
+      handler.answers.map((x) => [x.request.orderId, x.timedOut]),
+      [
+        [answeredLate, true],
+        [neverAnswered, true],
+      ],
+    );
+    assert.equal(link.inFlightCount, 0);
+  });
+
   test('answered requests are let go as the answers arrive, not kept until the timeout', async (t) => {
     // A long timeout: the queue of deadlines must not hold answered requests (and what
     // they reference) for all that time. White-box: the queue is private.
