@@ -9,6 +9,7 @@
 //   npm run bench:full                      longer sampling, longer e2e runs, 10,000 idle sessions
 import { parseArgs } from 'node:util';
 import { e2eRatios, runE2e } from './e2e/suite.ts';
+import { measureMachineGauge } from './lib/machine-gauge.ts';
 import { runMicro } from './lib/micro.ts';
 import { type BenchRatio, type BenchResult, makeReport, toMarkdown, writeReport } from './lib/report.ts';
 import type { MicroSuite } from './lib/suite.ts';
@@ -44,6 +45,12 @@ const timing = values.full ? { timeMs: 3000, warmupMs: 500 } : { timeMs: 1000, w
 const results: BenchResult[] = [];
 const ratios: BenchRatio[] = [];
 
+process.stderr.write('bench: machine gauge ...');
+const gaugeBefore = measureMachineGauge();
+process.stderr.write(
+  ` cpu ${gaugeBefore.cpuNs.toFixed(2)} ns/step, memory ${gaugeBefore.memoryNs.toFixed(0)} ns/load\n`,
+);
+
 for (const suite of suites) {
   const cases = (await suite.cases()).filter((c) => !filter || c.name.includes(filter));
   for (const c of cases) {
@@ -72,7 +79,10 @@ const e2e = await runE2e({ full: values.full, filter });
 results.push(...e2e.results);
 ratios.push(...e2eRatios(e2e.results));
 
-const report = makeReport(results, ratios, e2e.failures);
+const report = makeReport(results, ratios, e2e.failures, {
+  before: gaugeBefore,
+  after: measureMachineGauge(),
+});
 // A filtered run has only some rows: it must not replace the full report a reader takes latest.json for.
 writeReport(report, new URL('./results/', import.meta.url), filter ? 'filtered' : 'latest');
 process.stdout.write(toMarkdown(report));

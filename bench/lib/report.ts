@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import type { MachineGauge } from './machine-gauge.ts';
 
 export interface BenchResult {
   name: string;
@@ -34,7 +35,15 @@ export interface BenchFailure {
 }
 
 export interface BenchReport {
-  machine: { cpu: string; cores: number; memoryGiB: number; platform: string; arch: string };
+  machine: {
+    cpu: string;
+    cores: number;
+    memoryGiB: number;
+    platform: string;
+    arch: string;
+    /** The machine's speed before and after the rows (machine-gauge.ts). */
+    gauge: { before: MachineGauge; after: MachineGauge };
+  };
   node: string;
   commit: string;
   date: string;
@@ -55,6 +64,7 @@ export function makeReport(
   results: BenchResult[],
   ratios: BenchRatio[],
   failures: BenchFailure[],
+  gauge: { before: MachineGauge; after: MachineGauge },
 ): BenchReport {
   const cpuList = cpus();
   return {
@@ -64,6 +74,7 @@ export function makeReport(
       memoryGiB: Math.round(totalmem() / 2 ** 30),
       platform: process.platform,
       arch: process.arch,
+      gauge,
     },
     node: process.version,
     commit: commit(),
@@ -82,9 +93,15 @@ function figure(value: number): string {
   return value.toFixed(value >= 10 ? 1 : 2);
 }
 
+function gaugeText(report: BenchReport, key: keyof MachineGauge): string {
+  const { before, after } = report.machine.gauge;
+  return `${figure(before[key])} → ${figure(after[key])}`;
+}
+
 export function toMarkdown(report: BenchReport): string {
   const lines = [
     `portcullis bench — ${report.machine.cpu}, ${report.machine.cores} cores, Node ${report.node}, commit ${report.commit}`,
+    `machine gauge, before → after the rows: cpu ${gaugeText(report, 'cpuNs')} ns/step, memory ${gaugeText(report, 'memoryNs')} ns/load`,
     '',
     '| name | ops/s | p50 ns | p99 ns | p999 ns | samples | notes |',
     '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
