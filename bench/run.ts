@@ -9,7 +9,7 @@
 //   npm run bench:full                      longer sampling, longer e2e runs, 10,000 idle sessions
 import { parseArgs } from 'node:util';
 import { e2eRatios, runE2e } from './e2e/suite.ts';
-import { measureMachineGauge } from './lib/machine-gauge.ts';
+import { measureMachineGauge, measureScanGauge } from './lib/machine-gauge.ts';
 import { runMicro } from './lib/micro.ts';
 import { type BenchRatio, type BenchResult, makeReport, toMarkdown, writeReport } from './lib/report.ts';
 import type { MicroSuite } from './lib/suite.ts';
@@ -48,14 +48,18 @@ const ratios: BenchRatio[] = [];
 process.stderr.write('bench: machine gauge ...');
 const gaugeBefore = measureMachineGauge();
 process.stderr.write(
-  ` cpu ${gaugeBefore.cpuNs.toFixed(2)} ns/step, memory ${gaugeBefore.memoryNs.toFixed(0)} ns/load\n`,
+  ` scan ${gaugeBefore.scanNs.toFixed(2)} ns/byte, memory ${gaugeBefore.memoryNs.toFixed(0)} ns/load\n`,
 );
 
 for (const suite of suites) {
   const cases = (await suite.cases()).filter((c) => !filter || c.name.includes(filter));
   for (const c of cases) {
     process.stderr.write(`bench: ${c.name} ...`);
+    const scanBefore = measureScanGauge();
     const [result] = await runMicro([c], timing);
+    // The machine's pace just before and after the row (machine-gauge.ts): rows are comparable
+    // across runs only at like gauges.
+    result!.gauge = `${scanBefore.toFixed(2)}→${measureScanGauge().toFixed(2)} ns/B`;
     results.push(result!);
     process.stderr.write(` ${Math.round(result!.opsPerSec).toLocaleString('en-US')} ops/s\n`);
   }

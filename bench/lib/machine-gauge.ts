@@ -1,20 +1,23 @@
 // How fast the machine is while the bench runs. A shared or virtual machine
-// changes speed within minutes (its neighbours' load, its clock): on ours the
-// same row moved twofold between runs of the same commit. Each run therefore
-// records two gauges, before its rows and after them, so that runs can be
-// compared and a row read against the machine it ran on. Each is a fixed
-// workload that uses nothing of portcullis:
-// - cpuNs: one step of a dependent integer loop (xorshift): the core's speed;
+// changes speed within seconds: on ours, code made of loads and branches (a
+// parser, a hash lookup) runs at one speed or at nearly half of it, switching
+// every few seconds, while a chain of arithmetic keeps its pace throughout. A
+// row is therefore only comparable with another taken at the same gauge. Two
+// gauges, each a fixed workload that uses nothing of portcullis:
+// - scanNs: nanoseconds per byte of a loop summing a 1 KiB Uint8Array (loads,
+//   bounds checks and a branch per byte, as parsing is): taken around every
+//   micro row, and before and after the whole run;
 // - memoryNs: one dependent load at a random place of 64 MiB (a pointer chase,
-//   twice the largest L3 we know of): memory latency, which the order path
-//   pays on a hash lookup whose table is out of cache.
+//   twice the largest L3 we know of): memory latency, which the order path pays
+//   on a hash lookup whose table is out of cache. Before and after the run.
 
 export interface MachineGauge {
-  cpuNs: number;
+  scanNs: number;
   memoryNs: number;
 }
 
-const CPU_STEPS = 10_000_000;
+const SCAN_BYTES = 1024;
+const SCAN_PASSES = 1000;
 const CHASE_ENTRIES = 16 * 1024 * 1024; // 64 MiB of Int32
 const CHASE_LOADS = 1_000_000;
 const REPEATS = 3;
@@ -24,24 +27,32 @@ function median(values: number[]): number {
   return sorted[sorted.length >> 1]!;
 }
 
-function cpuStepNs(): number {
-  let x = 0x2545f491;
+const scanBuffer = Uint8Array.from({ length: SCAN_BYTES }, (_, i) => (i * 7) & 0x7f);
+
+function scanPassNs(): number {
+  const bytes = scanBuffer;
+  let sum = 0;
   const start = performance.now();
-  for (let i = 0; i < CPU_STEPS; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
+  for (let pass = 0; pass < SCAN_PASSES; pass++) {
+    for (let i = 0; i < bytes.length; i++) sum += bytes[i]!;
   }
-  const ns = ((performance.now() - start) * 1e6) / CPU_STEPS;
-  if (x === 0) throw new Error('xorshift reached 0'); // never: keeps the loop from being dropped
+  const ns = ((performance.now() - start) * 1e6) / (SCAN_PASSES * SCAN_BYTES);
+  if (sum < 0) throw new Error('negative sum'); // never: keeps the loop from being dropped
   return ns;
+}
+
+/** The scan gauge alone (about 5 ms): ns per byte scanned, the median of five passes after a warm-up. */
+export function measureScanGauge(): number {
+  const passes: number[] = [];
+  for (let i = 0; i < 6; i++) passes.push(scanPassNs());
+  return median(passes.slice(1));
 }
 
 /** One cycle through every entry in random order (Sattolo's shuffle), so each load depends on the last. */
 function chaseTable(): Int32Array {
   const next = new Int32Array(CHASE_ENTRIES);
   for (let i = 0; i < CHASE_ENTRIES; i++) next[i] = i;
-  let seed = 0x9e3779b9;
+  let seed = 0x9e3779b9; // xorshift32
   for (let i = CHASE_ENTRIES - 1; i > 0; i--) {
     seed ^= seed << 13;
     seed ^= seed >>> 17;
@@ -64,11 +75,9 @@ function loadNs(next: Int32Array): number {
 }
 
 export function measureMachineGauge(): MachineGauge {
-  const cpu: number[] = [];
-  for (let i = 0; i < REPEATS + 1; i++) cpu.push(cpuStepNs());
   const table = chaseTable();
   const memory: number[] = [];
   for (let i = 0; i < REPEATS + 1; i++) memory.push(loadNs(table));
-  // The first of each warms up (compilation, page faults); the median of the rest.
-  return { cpuNs: median(cpu.slice(1)), memoryNs: median(memory.slice(1)) };
+  // The first warms up (compilation, page faults); the median of the rest.
+  return { scanNs: measureScanGauge(), memoryNs: median(memory.slice(1)) };
 }

@@ -101,7 +101,7 @@ function gaugeText(report: BenchReport, key: keyof MachineGauge): string {
 export function toMarkdown(report: BenchReport): string {
   const lines = [
     `portcullis bench — ${report.machine.cpu}, ${report.machine.cores} cores, Node ${report.node}, commit ${report.commit}`,
-    `machine gauge, before → after the rows: cpu ${gaugeText(report, 'cpuNs')} ns/step, memory ${gaugeText(report, 'memoryNs')} ns/load`,
+    `machine gauge, before → after the rows: scan ${gaugeText(report, 'scanNs')} ns/byte, memory ${gaugeText(report, 'memoryNs')} ns/load (a row's gauge note: the scan just before and after it)`,
     '',
     '| name | ops/s | p50 ns | p99 ns | p999 ns | samples | notes |',
     '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
