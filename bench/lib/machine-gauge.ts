@@ -20,11 +20,11 @@ const SCAN_BYTES = 1024;
 const SCAN_PASSES = 1000;
 const CHASE_ENTRIES = 16 * 1024 * 1024; // 64 MiB of Int32
 const CHASE_LOADS = 1_000_000;
-const REPEATS = 3;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1]!;
+/** The median of `repeats` runs of `measure`, after one that warms up (compilation, page faults). */
+function medianAfterWarmup(measure: () => number, repeats: number): number {
+  measure();
+  const values = Array.from({ length: repeats }, measure).sort((a, b) => a - b);
+  return values[repeats >> 1]!;
 }
 
 const scanBuffer = Uint8Array.from({ length: SCAN_BYTES }, (_, i) => (i * 7) & 0x7f);
@@ -41,11 +41,9 @@ function scanPassNs(): number {
   return ns;
 }
 
-/** The scan gauge alone (about 5 ms): ns per byte scanned, the median of five passes after a warm-up. */
+/** The scan gauge alone (about 5 ms): ns per byte scanned. */
 export function measureScanGauge(): number {
-  const passes: number[] = [];
-  for (let i = 0; i < 6; i++) passes.push(scanPassNs());
-  return median(passes.slice(1));
+  return medianAfterWarmup(scanPassNs, 5);
 }
 
 /** One cycle through every entry in random order (Sattolo's shuffle), so each load depends on the last. */
@@ -76,8 +74,5 @@ function loadNs(next: Int32Array): number {
 
 export function measureMachineGauge(): MachineGauge {
   const table = chaseTable();
-  const memory: number[] = [];
-  for (let i = 0; i < REPEATS + 1; i++) memory.push(loadNs(table));
-  // The first warms up (compilation, page faults); the median of the rest.
-  return { scanNs: measureScanGauge(), memoryNs: median(memory.slice(1)) };
+  return { scanNs: measureScanGauge(), memoryNs: medianAfterWarmup(() => loadNs(table), 3) };
 }

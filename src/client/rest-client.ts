@@ -79,10 +79,11 @@ export class RestClient {
     this.origin = url.origin;
     this.clock = options.clock ?? Date.now;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-    this.msgpack = options.encoding === 'msgpack';
-    if (options.encoding !== undefined && options.encoding !== 'json' && !this.msgpack) {
-      throw new TypeError(`encoding must be 'json' or 'msgpack', got ${JSON.stringify(options.encoding)}`);
+    const encoding = options.encoding ?? 'json';
+    if (encoding !== 'json' && encoding !== 'msgpack') {
+      throw new TypeError(`encoding must be 'json' or 'msgpack', got ${JSON.stringify(encoding)}`);
     }
+    this.msgpack = encoding === 'msgpack';
   }
 
   placeOrder(order: OrderInput): Promise<RestResponse> {

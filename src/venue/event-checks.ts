@@ -4,7 +4,7 @@
 // refuses an event that breaks one of these (logged, not acted on) rather than
 // let a faulty venue write a negative position or a zero reference price into
 // the risk counters, or settle one order's request with another order's event.
-import { type InFlightRequest, RequestKind } from './in-flight-request.ts';
+import { type InFlightRequest, REQUEST_KINDS, RequestKind } from './in-flight-request.ts';
 import type { VenueEvent, VenueMessage } from './messages.ts';
 
 /** Why `event` cannot be true of any order book, or null when it can. */
@@ -30,14 +30,6 @@ export function impossibleVenueEvent(event: VenueMessage): string | null {
   }
 }
 
-/** What answers each kind of request, besides a Reject (SPEC section 6). */
-const ANSWER = {
-  [RequestKind.NEW_ORDER]: { kind: 'ack', name: 'new order' },
-  [RequestKind.CANCEL]: { kind: 'canceled', name: 'cancel' },
-  [RequestKind.REPLACE]: { kind: 'replaced', name: 'replace' },
-  [RequestKind.MASS_CANCEL]: { kind: 'massCancelDone', name: 'mass cancel' },
-} as const;
-
 /**
  * Why `event` cannot be the venue's answer to `request`, or null when it can: a new order is
  * answered by Ack, a cancel by Canceled, a replace by Replaced, a mass cancel by
@@ -45,8 +37,9 @@ const ANSWER = {
  * request named.
  */
 export function misfitAnswer(request: InFlightRequest, event: VenueEvent): string | null {
-  const answer = ANSWER[request.kind];
-  if (event.kind !== answer.kind && event.kind !== 'reject') return `${event.kind} answers no ${answer.name}`;
+  const answer = REQUEST_KINDS[request.kind];
+  if (event.kind !== answer.answer && event.kind !== 'reject')
+    return `${event.kind} answers no ${answer.name}`;
   if (request.kind === RequestKind.MASS_CANCEL || !('orderId' in event)) return null;
   return event.orderId === request.orderId
     ? null

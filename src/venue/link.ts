@@ -34,7 +34,7 @@ import {
 import { impossibleVenueEvent, misfitAnswer } from './event-checks.ts';
 import { FrameWriter } from './frame-writer.ts';
 import { FrameDecoder } from './framing.ts';
-import { InFlightRequest, RequestKind } from './in-flight-request.ts';
+import { InFlightRequest, REQUEST_KINDS, RequestKind } from './in-flight-request.ts';
 import type { VenueSender } from './venue-sender.ts';
 
 /** A link up this long counts as healthy: its loss restarts the backoff from the minimum. */
@@ -43,12 +43,6 @@ const STABLE_LINK_MS = 10_000;
 const READ_BUFFER_BYTES = 64 * 1024;
 /** A request unanswered this many timeouts after it was sent is logged at error. */
 const UNANSWERED_LOG_TIMEOUTS = 10;
-const REQUEST_KIND_NAMES: Record<number, string> = {
-  [RequestKind.NEW_ORDER]: 'newOrder',
-  [RequestKind.CANCEL]: 'cancel',
-  [RequestKind.REPLACE]: 'replace',
-  [RequestKind.MASS_CANCEL]: 'massCancel',
-};
 
 export { InFlightRequest, RequestKind, type RequestKindValue } from './in-flight-request.ts';
 
@@ -76,6 +70,19 @@ export interface VenueLinkOptions {
   reconnectMinMs?: number;
   reconnectMaxMs?: number;
   log?: (level: 'info' | 'warn' | 'error', fields: Record<string, unknown>, message: string) => void;
+}
+
+/**
+ * A queue consumed from `head` (the slots before it emptied): drops those slots once they are
+ * over a thousand and most of it, so it neither grows for good nor moves its entries often.
+ * Returns the new head.
+ */
+function dropConsumed(queue: unknown[], head: number): number {
+  if (head > 1024 && head * 2 > queue.length) {
+    queue.splice(0, head);
+    return 0;
+  }
+  return head;
 }
 
 export class VenueLink implements VenueSender {
@@ -445,8 +452,7 @@ export class VenueLink implements VenueSender {
     const deadlines = this.deadlines;
     let head = this.deadlineHead;
     while (head < deadlines.length && deadlines[head]!.answered) deadlines[head++] = undefined;
-    this.deadlineHead = head;
-    this.compactDeadlines();
+    this.deadlineHead = dropConsumed(deadlines, head);
   }
 
   private armDeadlineTimer(): void {
@@ -491,7 +497,7 @@ export class VenueLink implements VenueSender {
           'error',
           {
             requestId: request.requestId,
-            kind: REQUEST_KIND_NAMES[request.kind],
+            kind: REQUEST_KINDS[request.kind].message,
             orderId: request.orderId,
             waitedMs: now - request.deadlineMs + this.options.timeoutMs,
           },
@@ -500,28 +506,14 @@ export class VenueLink implements VenueSender {
       }
       overdue[head++] = undefined;
     }
-    if (head === overdue.length) {
-      overdue.length = 0;
-      head = 0;
-    } else if (head > 1024 && head * 2 > overdue.length) {
-      overdue.splice(0, head);
-      head = 0;
-    }
-    this.overdueHead = head;
-  }
-
-  private compactDeadlines(): void {
-    if (this.deadlineHead > 1024 && this.deadlineHead * 2 > this.deadlines.length) {
-      this.deadlines.splice(0, this.deadlineHead);
-      this.deadlineHead = 0;
-    }
+    this.overdueHead = dropConsumed(overdue, head);
   }
 
   private startHeartbeats(): void {
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     this.heartbeatTimer = setInterval(() => {
       if (!this.writer) return;
-      if (this.overdue.length > 0) this.logLongUnanswered(Date.now());
+      if (this.overdueHead < this.overdue.length) this.logLongUnanswered(Date.now());
       if (this.silent()) {
         // Timers run before I/O in each turn of the event loop: after this process stalled
         // (a long collection, a busy turn), what the venue sent in time may wait unread.

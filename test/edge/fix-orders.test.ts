@@ -19,6 +19,7 @@ import {
   type FieldList,
   type Fixture,
   limitBuy,
+  reportsAbout,
   startFixture,
   tradeReferencePrice,
   until,
@@ -1234,10 +1235,7 @@ describe('FIX: answers the venue gives late or never', () => {
     await withFakeVenue(10_000, async (venue, client) => {
       venue.decide = () => 'hold';
       const id = clOrdId('early');
-      const reports: ExecutionReport[] = [];
-      client.on('executionReport', (r) => {
-        if (r.clOrdId === id) reports.push(r);
-      });
+      const reports = reportsAbout(client, id);
       client.newOrder(limitBuy(id));
       await venue.waitForRequests(1);
       const [order] = venue.received('newOrder');
@@ -1267,10 +1265,7 @@ describe('FIX: answers the venue gives late or never', () => {
     await withFakeVenue(10_000, async (venue, client) => {
       venue.decide = (request) => (request.kind === 'newOrder' ? 'hold' : 'answer');
       const id = clOrdId('unacked');
-      const reports: ExecutionReport[] = [];
-      client.on('executionReport', (r) => {
-        if (r.clOrdId === id || r.origClOrdId === id) reports.push(r);
-      });
+      const reports = reportsAbout(client, id);
       client.newOrder(limitBuy(id));
       await venue.waitForRequests(1);
       client.cancel({ clOrdId: clOrdId('c'), origClOrdId: id, symbol: 'BTC-PERP', side: 'buy' });

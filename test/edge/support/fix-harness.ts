@@ -9,7 +9,7 @@ import net from 'node:net';
 import WebSocket from 'ws';
 import { generateKey } from '../../../src/cli/keygen.ts';
 import { type Credentials, ed25519PrivateKeyFromSeed, signLogon } from '../../../src/client/credentials.ts';
-import { FixClient, type FixClientOptions } from '../../../src/client/fix-client.ts';
+import { type ExecutionReport, FixClient, type FixClientOptions } from '../../../src/client/fix-client.ts';
 import { FixEncoder } from '../../../src/fix/encoder.ts';
 import { FixMessage } from '../../../src/fix/message.ts';
 import { parseNext } from '../../../src/fix/parser.ts';
@@ -91,6 +91,15 @@ export function header(senderCompId: string, seq: number, nowMs = Date.now()): F
 }
 
 /** A plain limit buy of 0.01 BTC-PERP at 64000 under `id`, as FixClient.newOrder takes it. */
+/** Every execution report about order `id` from now on: as its clOrdId, or as the order a cancel or replace names. */
+export function reportsAbout(client: FixClient, id: string): ExecutionReport[] {
+  const reports: ExecutionReport[] = [];
+  client.on('executionReport', (r) => {
+    if (r.clOrdId === id || r.origClOrdId === id) reports.push(r);
+  });
+  return reports;
+}
+
 export function limitBuy(id: string) {
   return {
     clOrdId: id,
