@@ -1,0 +1,584 @@
+// Property: whatever signed or unsigned request reaches the REST edge (any route
+// or none, any content type, well-formed orders, orders with a field removed,
+// added or replaced, orders with one byte altered, random JSON, random msgpack,
+// random bytes), the firewall answers with the SPEC section 4 shape: a code from
+// the one table under that code's HTTP status, never INTERNAL. A body that is not
+// a valid order is refused as INVALID_REQUEST and reaches the venue in no form; a
+// 201 always stands for exactly the order the body says, as the venue received it
+// (checked against an independent reading of the body). Afterwards the firewall
+// still takes a normal order.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import fc from 'fast-check';
+import { pack, unpack } from 'msgpackr';
+import type { Credentials } from '../../src/client/credentials.ts';
+import { REJECT_CODES } from '../../src/pipeline/reject-codes.ts';
+import { OrderType, Side, TimeInForce } from '../../src/pipeline/request.ts';
+import { startFirewallFixture } from '../helpers/firewall-fixture.ts';
+import {
+  assertError,
+  assertSuccess,
+  authHeaders,
+  clOrdId,
+  type RawResponse,
+  relaxLimits,
+  send,
+} from './support/rest-harness.ts';
+
+type Fixture = Awaited<ReturnType<typeof startFirewallFixture>>;
+
+const SEED = Number(process.env.PORTCULLIS_FC_SEED ?? 20261126);
+const RUNS = Number(process.env.PORTCULLIS_FC_RUNS ?? 300);
+const MAX_BYTES = 4096; // session.maxMessageBytes of config/demo.json
+
+/** Lot and tick sizes of config/demo.json's markets, as (integer, scale) decimals. */
+const STEPS: Record<string, { lot: Decimal; tick: Decimal }> = {
+  'BTC-PERP': { lot: { digits: 1n, scale: 3 }, tick: { digits: 5n, scale: 1 } },
+  'ETH-PERP': { lot: { digits: 1n, scale: 2 }, tick: { digits: 5n, scale: 2 } },
+};
+
+interface Decimal {
+  digits: bigint;
+  scale: number;
+}
+
+// --- the requests ------------------------------------------------------------
+
+type Entry = [string, unknown];
+type Body =
+  | { kind: 'none' }
+  | { kind: 'entries'; entries: Entry[]; encoding: 'json' | 'msgpack' }
+  | {
+      kind: 'json-text-mutated';
+      entries: Entry[];
+      at: number;
+      byte: number;
+      mode: 'replace' | 'insert' | 'delete';
+    }
+  | { kind: 'value'; value: unknown; encoding: 'json' | 'msgpack' }
+  | { kind: 'bytes'; bytes: Uint8Array }
+  | { kind: 'oversized' };
+
+type Auth = 'ok' | 'bad-signature' | 'stale' | 'unknown-key' | 'missing';
+
+interface FuzzRequest {
+  method: string;
+  path: string;
+  contentType: string | null;
+  accept: string | null;
+  auth: Auth;
+  body: Body;
+}
+
+/** Placeholder for a fresh clOrdId, filled in when the request is sent (so valid orders are not duplicates). */
+const FRESH = Symbol('fresh clOrdId');
+
+const anyValue = fc.oneof(
+  fc.jsonValue({ maxDepth: 3 }),
+  fc.constantFrom('BTC-PERP', 'buy', 'sell', 'limit', 'market', 'GTC', '1.5', '65000', '0', '-1', '1e3', ''),
+  fc.constantFrom('x'.repeat(41), '٣', '65000.5 ', ' 1', '01', '1.', '.5', '0x10'),
+);
+
+const decimalText = (step: Decimal, min: number, max: number) =>
+  fc.integer({ min, max }).map((n) => formatDecimal({ digits: BigInt(n) * step.digits, scale: step.scale }));
+
+/** A well-formed order (its price near the demo's reference prices, so most pass the collar). */
+const validOrder: fc.Arbitrary<Entry[]> = fc.constantFrom('BTC-PERP', 'ETH-PERP').chain((symbol) => {
+  const { lot, tick } = STEPS[symbol]!;
+  const mid = symbol === 'BTC-PERP' ? 130_000 : 60_000; // ticks
+  return fc
+    .record({
+      side: fc.constantFrom('buy', 'sell'),
+      type: fc.constantFrom('limit', 'limit', 'limit', 'market'),
+      qty: decimalText(lot, 1, 300),
+      price: decimalText(tick, mid - 1_000, mid + 1_000),
+      tif: fc.constantFrom('GTC', 'IOC', 'FOK', 'DAY'),
+      postOnly: fc.boolean(),
+      hasTif: fc.boolean(),
+      hasPostOnly: fc.boolean(),
+    })
+    .map((o) => {
+      const entries: Entry[] = [
+        ['clOrdId', FRESH],
+        ['symbol', symbol],
+        ['side', o.side],
+        ['type', o.type],
+        ['qty', o.qty],
+      ];
+      if (o.type === 'limit') entries.push(['price', o.price]);
+      if (o.hasTif) entries.push(['tif', o.tif]);
+      if (o.hasPostOnly) entries.push(['postOnly', o.postOnly]);
+      return entries;
+    });
+});
+
+/** A valid order with one field removed, added (an unknown, hostile or repeated key) or given another value. */
+const alteredOrder: fc.Arbitrary<Entry[]> = fc
+  .tuple(
+    validOrder,
+    fc.constantFrom('remove', 'add', 'replace'),
+    fc.nat(),
+    fc.oneof(
+      fc.constantFrom('__proto__', 'constructor', 'prototype', 'clOrdId', 'price', 'qty', 'Symbol', 'extra'),
+      fc.string({ maxLength: 8 }),
+    ),
+    anyValue,
+  )
+  .map(([entries, how, at, key, value]) => {
+    const i = at % entries.length;
+    if (how === 'remove') return entries.filter((_, k) => k !== i);
+    if (how === 'add') return [...entries.slice(0, i), [key, value] as Entry, ...entries.slice(i)];
+    return entries.map((e, k) => (k === i ? ([e[0], value] as Entry) : e));
+  });
+
+const body: fc.Arbitrary<Body> = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('entries' as const),
+      entries: validOrder,
+      encoding: fc.constantFrom('json' as const, 'json' as const, 'msgpack' as const),
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('entries' as const),
+      entries: alteredOrder,
+      encoding: fc.constantFrom('json' as const, 'msgpack' as const),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('json-text-mutated' as const),
+      entries: validOrder,
+      at: fc.nat(),
+      byte: fc.integer({ min: 0, max: 255 }),
+      mode: fc.constantFrom('replace' as const, 'insert' as const, 'delete' as const),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('value' as const),
+      value: fc.jsonValue({ maxDepth: 4 }),
+      encoding: fc.constantFrom('json' as const, 'msgpack' as const),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('bytes' as const), bytes: fc.uint8Array({ maxLength: 200 }) }),
+  },
+  { weight: 1, arbitrary: fc.constant({ kind: 'none' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'oversized' as const }) },
+);
+
+const route = fc.oneof(
+  { weight: 8, arbitrary: fc.constant({ method: 'POST', path: '/api/v1/orders' }) },
+  { weight: 1, arbitrary: fc.constant({ method: 'POST', path: '/api/v1/orders/cancel-all' }) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(
+        fc.constantFrom('GET', 'DELETE'),
+        fc.constantFrom('abc', 'no-such-order', 'a.b', 'x'.repeat(37), '_-_'),
+      )
+      .map(([method, id]) => ({ method, path: `/api/v1/orders/${id}` })),
+  },
+  { weight: 1, arbitrary: fc.constant({ method: 'GET', path: '/api/v1/limits' }) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      { method: 'PUT', path: '/api/v1/orders' },
+      { method: 'PATCH', path: '/api/v1/limits' },
+      { method: 'POST', path: '/api/v1/nothing-here' },
+      { method: 'GET', path: '/api/v2/orders' },
+      { method: 'POST', path: '/api/v1/orders?x=1' },
+    ),
+  },
+);
+
+const request: fc.Arbitrary<FuzzRequest> = fc
+  .record({
+    route,
+    contentType: fc.oneof(
+      { weight: 6, arbitrary: fc.constant('from-body') },
+      {
+        weight: 2,
+        arbitrary: fc.constantFrom(
+          'application/json',
+          'application/msgpack',
+          'Application/JSON; charset=utf-8',
+          'text/plain',
+          'application/x-www-form-urlencoded',
+        ),
+      },
+      { weight: 1, arbitrary: fc.constant(null) },
+    ),
+    accept: fc.constantFrom(null, 'application/json', 'application/msgpack', '*/*', 'text/html'),
+    auth: fc.oneof(
+      { weight: 12, arbitrary: fc.constant('ok' as const) },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom(
+          'bad-signature' as const,
+          'stale' as const,
+          'unknown-key' as const,
+          'missing' as const,
+        ),
+      },
+    ),
+    body,
+  })
+  .map((r) => ({
+    method: r.route.method,
+    path: r.route.path,
+    contentType:
+      r.contentType === 'from-body'
+        ? r.body.kind === 'none'
+          ? null
+          : 'encoding' in r.body && r.body.encoding === 'msgpack'
+            ? 'application/msgpack'
+            : 'application/json'
+        : r.contentType,
+    accept: r.accept,
+    auth: r.auth,
+    body: r.body,
+  }));
+
+// --- encoding them -----------------------------------------------------------
+
+function withFreshIds(entries: Entry[]): Entry[] {
+  return entries.map(([k, v]) => [k, v === FRESH ? clOrdId('fz') : v]);
+}
+
+/** JSON text of the entries in order (repeated and `__proto__` keys written as they are). */
+function jsonText(entries: Entry[]): string {
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`;
+}
+
+function bodyBytes(b: Body): Uint8Array | undefined {
+  switch (b.kind) {
+    case 'none':
+      return undefined;
+    case 'entries': {
+      const entries = withFreshIds(b.entries);
+      return b.encoding === 'json' ? Buffer.from(jsonText(entries)) : pack(Object.fromEntries(entries));
+    }
+    case 'json-text-mutated': {
+      const text = Buffer.from(jsonText(withFreshIds(b.entries)));
+      const at = b.at % text.length;
+      if (b.mode === 'replace') {
+        text[at] = b.byte;
+        return text;
+      }
+      if (b.mode === 'insert')
+        return Buffer.concat([text.subarray(0, at), Buffer.from([b.byte]), text.subarray(at)]);
+      return Buffer.concat([text.subarray(0, at), text.subarray(at + 1)]);
+    }
+    case 'value':
+      return b.encoding === 'json' ? Buffer.from(JSON.stringify(b.value) ?? 'null') : pack(b.value);
+    case 'bytes':
+      return b.bytes;
+    case 'oversized':
+      return Buffer.from(
+        jsonText([
+          ['clOrdId', clOrdId('big')],
+          ['pad', 'x'.repeat(MAX_BYTES)],
+        ]),
+      );
+  }
+}
+
+// --- an independent reading of what a request asks ---------------------------
+
+const DECIMAL = /^(0|[1-9][0-9]*)(\.[0-9]+)?$/;
+const ORDER_FIELDS = new Set(['clOrdId', 'symbol', 'side', 'type', 'qty', 'price', 'tif', 'postOnly']);
+
+interface OracleOrder {
+  symbol: string;
+  side: number;
+  type: number;
+  tif: number;
+  postOnly: boolean;
+  qty: Decimal;
+  price: Decimal | null;
+}
+
+function parseDecimalText(text: string): Decimal {
+  const [whole, fraction = ''] = text.split('.');
+  return { digits: BigInt(whole! + fraction), scale: fraction.length };
+}
+
+function formatDecimal(d: Decimal): string {
+  const text = d.digits.toString().padStart(d.scale + 1, '0');
+  return d.scale === 0 ? text : `${text.slice(0, -d.scale)}.${text.slice(-d.scale)}`;
+}
+
+/** `value / step` when it is a whole number, else null. */
+function stepsOf(value: Decimal, step: Decimal): bigint | null {
+  const scale = Math.max(value.scale, step.scale);
+  const v = value.digits * 10n ** BigInt(scale - value.scale);
+  const s = step.digits * 10n ** BigInt(scale - step.scale);
+  return v % s === 0n ? v / s : null;
+}
+
+/** The body as the POST /api/v1/orders schema reads it: the order, or null when it is not a valid order. */
+function oracleOrder(bytes: Uint8Array | undefined, msgpack: boolean): OracleOrder | null {
+  if (bytes === undefined || bytes.length === 0) return null;
+  let decoded: unknown;
+  try {
+    if (msgpack) {
+      const first = bytes[0]!;
+      if (!((first >= 0x80 && first <= 0x8f) || first === 0xde || first === 0xdf)) return null;
+      decoded = unpack(bytes);
+    } else {
+      decoded = JSON.parse(new TextDecoder().decode(bytes));
+    }
+  } catch {
+    return null;
+  }
+  if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) return null;
+  if (Object.getPrototypeOf(decoded) !== Object.prototype) return null;
+  const o = decoded as Record<string, unknown>;
+  const keys = Object.keys(o);
+  if (keys.some((k) => !ORDER_FIELDS.has(k))) return null;
+  const str = (k: string, pattern: RegExp, max: number) =>
+    typeof o[k] === 'string' && (o[k] as string).length <= max && pattern.test(o[k] as string);
+  if (!str('clOrdId', /^[A-Za-z0-9_-]{1,36}$/, 36)) return null;
+  if (!str('symbol', /^[A-Za-z0-9._-]{1,32}$/, 32)) return null;
+  if (o.side !== 'buy' && o.side !== 'sell') return null;
+  if (o.type !== 'limit' && o.type !== 'market') return null;
+  if (!str('qty', DECIMAL, 40)) return null;
+  if ('price' in o && !str('price', DECIMAL, 40)) return null;
+  if ('tif' in o && !['GTC', 'IOC', 'FOK', 'DAY'].includes(o.tif as string)) return null;
+  if ('postOnly' in o && typeof o.postOnly !== 'boolean') return null;
+  return {
+    symbol: o.symbol as string,
+    side: o.side === 'buy' ? Side.BUY : Side.SELL,
+    type: o.type === 'limit' ? OrderType.LIMIT : OrderType.MARKET,
+    tif: TimeInForce[(o.tif as keyof typeof TimeInForce | undefined) ?? 'GTC'],
+    postOnly: o.postOnly === true,
+    qty: parseDecimalText(o.qty as string),
+    price: 'price' in o ? parseDecimalText(o.price as string) : null,
+  };
+}
+
+// --- what the venue received ---------------------------------------------------
+
+interface Forwarded {
+  symbol: string;
+  side: number;
+  type: number;
+  tif: number;
+  postOnly: boolean;
+  priceTicks: number;
+  qtyLots: number;
+}
+
+const HTTP_STATUS = new Map<string, number>(REJECT_CODES.map((c) => [c.code, c.httpStatus]));
+const ROUTED = new Set(['POST /api/v1/orders', 'POST /api/v1/orders/cancel-all', 'GET /api/v1/limits']);
+const withoutQuery = (path: string) => path.split('?', 1)[0]!;
+const isPlaceOrder = (r: FuzzRequest) => r.method === 'POST' && withoutQuery(r.path) === '/api/v1/orders';
+const isRouted = (method: string, path: string) =>
+  ROUTED.has(`${method} ${withoutQuery(path)}`) ||
+  ((method === 'GET' || method === 'DELETE') && /^\/api\/v1\/orders\/[^/]+$/.test(path));
+
+describe('REST fuzz: any request to the REST edge', () => {
+  let fx: Fixture;
+  let port: number;
+  let mm1: Credentials;
+  const forwarded: Forwarded[] = [];
+
+  before(async () => {
+    fx = await startFirewallFixture({
+      configure: (config) => {
+        relaxLimits(config);
+        for (const account of config.accounts) account.limits.maxOpenOrders = 100_000;
+      },
+    });
+    port = fx.firewall.port;
+    mm1 = fx.credentials['MM1-rest']!;
+    // Records each new order as it goes to the venue, then sends it as usual.
+    const link = fx.firewall.link;
+    const sendNewOrder = link.sendNewOrder.bind(link);
+    link.sendNewOrder = (
+      orderId,
+      account,
+      symbol,
+      side,
+      type,
+      tif,
+      postOnly,
+      priceTicks,
+      qtyLots,
+      context,
+    ) => {
+      forwarded.push({ symbol, side, type, tif, postOnly, priceTicks, qtyLots });
+      return sendNewOrder(orderId, account, symbol, side, type, tif, postOnly, priceTicks, qtyLots, context);
+    };
+  });
+  after(async () => {
+    await fx.stop();
+  });
+
+  function headersFor(r: FuzzRequest, bytes: Uint8Array | undefined): Record<string, string> {
+    const signedBytes = bytes ?? new Uint8Array(0);
+    let headers: Record<string, string>;
+    switch (r.auth) {
+      case 'ok':
+        headers = authHeaders(mm1, r.method, r.path, signedBytes);
+        break;
+      case 'bad-signature': {
+        headers = authHeaders(mm1, r.method, r.path, signedBytes);
+        const s = headers['X-PC-SIGNATURE']!;
+        headers['X-PC-SIGNATURE'] = (s[0] === '0' ? '1' : '0') + s.slice(1);
+        break;
+      }
+      case 'stale':
+        headers = authHeaders(mm1, r.method, r.path, signedBytes, Date.now() - 600_000);
+        break;
+      case 'unknown-key':
+        headers = { ...authHeaders(mm1, r.method, r.path, signedBytes), 'X-PC-APIKEY': 'no-such-key' };
+        break;
+      case 'missing':
+        headers = authHeaders(mm1, r.method, r.path, signedBytes);
+        delete headers['X-PC-SIGNATURE'];
+        break;
+    }
+    // Stated on every method: Node's client sends a GET's or DELETE's body without a length,
+    // which a server then reads as the start of the next request.
+    if (bytes !== undefined) headers['Content-Length'] = String(bytes.length);
+    if (r.contentType !== null) headers['Content-Type'] = r.contentType;
+    if (r.accept !== null) headers.Accept = r.accept;
+    return headers;
+  }
+
+  /** What SPEC section 4 fixes for this request: an exact code, or only that it is some code of the table. */
+  function expectedCode(r: FuzzRequest, bytes: Uint8Array | undefined): string | null {
+    if (!isRouted(r.method, r.path)) return null; // 404 or 405, checked below
+    if (bytes !== undefined && bytes.length > MAX_BYTES) return 'PAYLOAD_TOO_LARGE';
+    const takesBody = r.method === 'POST';
+    const mediaType = (r.contentType ?? '').split(';', 1)[0]!.trim().toLowerCase();
+    const json = mediaType === 'application/json';
+    const msgpack = mediaType === 'application/msgpack';
+    const noBody = bytes === undefined || bytes.length === 0;
+    const cancelAllWithNothing = r.path === '/api/v1/orders/cancel-all' && r.contentType === null && noBody;
+    if (takesBody && !json && !msgpack && !cancelAllWithNothing) return 'UNSUPPORTED_MEDIA_TYPE';
+    if (r.auth === 'missing') return 'AUTH_MISSING';
+    if (r.auth === 'unknown-key') return 'AUTH_UNKNOWN_KEY';
+    if (r.auth === 'stale') return 'TIMESTAMP_OUT_OF_WINDOW';
+    if (r.auth === 'bad-signature') return 'AUTH_BAD_SIGNATURE';
+    if (isPlaceOrder(r) && oracleOrder(bytes, msgpack) === null) {
+      return 'INVALID_REQUEST';
+    }
+    return null;
+  }
+
+  function check(r: FuzzRequest, bytes: Uint8Array | undefined, res: RawResponse, sent: Forwarded[]): string {
+    const shown = `${r.method} ${r.path} ${r.contentType} ${r.auth} ${Buffer.from(bytes ?? [])
+      .toString('latin1')
+      .slice(0, 200)}`;
+    if (!isRouted(r.method, r.path)) {
+      assert.ok(res.status === 404 || res.status === 405, `${res.status} for ${shown}`);
+      assertError(res, res.status, 'INVALID_REQUEST');
+      assert.equal(sent.length, 0, shown);
+      return String(res.status);
+    }
+    const expected = expectedCode(r, bytes);
+    const isOrder = isPlaceOrder(r);
+    if (res.status < 300) {
+      assert.equal(expected, null, `${res.status} where ${expected} was due: ${shown}`);
+      assertSuccess(res, res.status);
+      if (isOrder) {
+        assert.equal(res.status, 201, shown);
+        assertForwardedAsSent(r, bytes, sent, shown);
+      } else {
+        assert.equal(sent.length, 0, shown);
+      }
+      return String(res.status);
+    }
+    const code = ((res.data as { error?: { code?: string } })?.error?.code ?? '') as string;
+    assert.ok(HTTP_STATUS.has(code), `an unknown code ${code} (${res.status}) for ${shown}`);
+    assert.notEqual(code, 'INTERNAL', `500 INTERNAL for ${shown}`);
+    assertError(res, HTTP_STATUS.get(code)!, code);
+    if (expected !== null) assert.equal(code, expected, shown);
+    // An order refused by the venue, or unanswered in time, did go out; every other refusal did not.
+    if (isOrder && (code === 'VENUE_REJECT' || code === 'VENUE_TIMEOUT'))
+      assertForwardedAsSent(r, bytes, sent, shown);
+    else assert.equal(sent.length, 0, `${code}, yet sent to the venue: ${shown}`);
+    return code;
+  }
+
+  function assertForwardedAsSent(
+    r: FuzzRequest,
+    bytes: Uint8Array | undefined,
+    sent: Forwarded[],
+    shown: string,
+  ) {
+    const mediaType = (r.contentType ?? '').split(';', 1)[0]!.trim().toLowerCase();
+    const order = oracleOrder(bytes, mediaType === 'application/msgpack');
+    assert.ok(order !== null, `accepted, but not a valid order: ${shown}`);
+    assert.equal(sent.length, 1, shown);
+    const venue = sent[0]!;
+    const steps = STEPS[order.symbol]!;
+    assert.deepEqual(
+      venue,
+      {
+        symbol: order.symbol,
+        side: order.side,
+        type: order.type,
+        tif: order.tif,
+        postOnly: order.postOnly,
+        priceTicks: order.price === null ? venue.priceTicks : Number(stepsOf(order.price, steps.tick)),
+        qtyLots: Number(stepsOf(order.qty, steps.lot)),
+      },
+      shown,
+    );
+  }
+
+  it('answers every request with a code of the table, refuses what is not an order, and sends on exactly what it accepts', async () => {
+    const outcomes = new Map<string, number>();
+    await fc.assert(
+      fc.asyncProperty(fc.array(request, { minLength: 1, maxLength: 4 }), async (requests) => {
+        for (const r of requests) {
+          const bytes = bodyBytes(r.body);
+          const before = forwarded.length;
+          const res = await send(port, {
+            method: r.method,
+            path: r.path,
+            headers: headersFor(r, bytes),
+            ...(bytes !== undefined ? { body: bytes } : {}),
+          });
+          const outcome = check(r, bytes, res, forwarded.slice(before));
+          outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+        }
+      }),
+      { seed: SEED, numRuns: RUNS, endOnFailure: true, includeErrorInReport: true },
+    );
+    // The run reached acceptance and each kind of refusal it is about.
+    const seen = JSON.stringify([...outcomes]);
+    for (const outcome of ['201', 'INVALID_REQUEST', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE', '404']) {
+      assert.ok((outcomes.get(outcome) ?? 0) > 0, `no ${outcome} in ${seen}`);
+    }
+    assert.ok(
+      ['AUTH_MISSING', 'AUTH_UNKNOWN_KEY', 'TIMESTAMP_OUT_OF_WINDOW', 'AUTH_BAD_SIGNATURE'].some((c) =>
+        outcomes.has(c),
+      ),
+      seen,
+    );
+
+    // The firewall still takes a normal order (priced at the reference, which the run's trades moved).
+    const market = fx.firewall.runtime.model.markets.get('BTC-PERP')!;
+    const placed = await fx.rest('MM1-rest').placeOrder({
+      clOrdId: clOrdId('after-fuzz'),
+      symbol: 'BTC-PERP',
+      side: 'buy',
+      type: 'limit',
+      qty: '0.001',
+      price: market.tick.format(fx.firewall.runtime.tables.referencePriceTicks(market.index)),
+    });
+    assert.equal(placed.status, 201, JSON.stringify(placed.body));
+  });
+});
