@@ -20,6 +20,7 @@ import {
   eventually,
   type RawResponse,
   rawConversation,
+  rawExchange,
   rawHead,
   relaxLimits,
   send,
@@ -182,6 +183,34 @@ describe('GET /openapi.json', () => {
     const { message } = assertError(res, 426, 'INVALID_REQUEST');
     assert.match(message, /WebSocket/);
     assert.equal(res.headers.upgrade, 'websocket');
+  });
+
+  it('what is not HTTP/1.1 is refused by the HTTP server and closed (wire contract section 8)', async () => {
+    for (const [request, status] of [
+      ['GARBAGE\r\n\r\n', 505],
+      ['GET /api/v1/limits HTTP/1.0\r\nHost: x\r\n\r\n', 505],
+      ['POST /api/v1/orders HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n', 400],
+      [
+        'POST /api/v1/orders HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n{}',
+        400,
+      ],
+    ] as const) {
+      const res = await rawExchange(port, [request]);
+      assert.equal(res.status, status, JSON.stringify(request));
+      assert.equal(res.headers.connection, 'close', JSON.stringify(request));
+    }
+    // Without Host, HTTP/1.1 gets no answer (the idle timeout closes it).
+    await assert.rejects(
+      rawExchange(port, ['GET /api/v1/limits HTTP/1.1\r\n\r\n'], { timeoutMs: 1000 }),
+      /no complete response/,
+    );
+    // The server goes on.
+    const limits = await send(port, {
+      method: 'GET',
+      path: '/api/v1/limits',
+      headers: authHeaders(mm1, 'GET', '/api/v1/limits', EMPTY),
+    });
+    assertSuccess(limits, 200);
   });
 
   it('HEAD of /openapi.json: 200 with its headers and no body; the connection goes on', async () => {
