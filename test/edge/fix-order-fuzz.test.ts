@@ -1,0 +1,374 @@
+// Property: a logged-on FIX client sends NewOrderSingles, well-formed or with one
+// field removed, added (known, unknown or repeated tags) or given another value,
+// and each gets exactly one answer (a Reject 35=3, or an ExecutionReport 150=0 or
+// 39=8). A message that is not a valid D (SPEC section 5) is refused and reaches the
+// venue in no form; an order that reaches the venue is exactly the order the message
+// says, as an independent reading of its fields gives it (side, type, time in force,
+// post-only, price and quantity in ticks and lots). The session goes on throughout.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import fc from 'fast-check';
+import type { ExecutionReport, FixClient } from '../../src/client/fix-client.ts';
+import { Tag } from '../../src/fix/tags.ts';
+import { formatUtcTimestamp } from '../../src/fix/utc-timestamp.ts';
+import { OrderType, Side, TimeInForce } from '../../src/pipeline/request.ts';
+import { Clients, clOrdId, encode, type Fixture, header, startFixture } from './support/fix-harness.ts';
+
+const SEED = Number(process.env.PORTCULLIS_FC_SEED ?? 20261126);
+const RUNS = Number(process.env.PORTCULLIS_FC_RUNS ?? 150);
+
+interface Decimal {
+  digits: bigint;
+  scale: number;
+}
+
+/** Lot and tick sizes of config/demo.json's markets. */
+const STEPS: Record<string, { lot: Decimal; tick: Decimal }> = {
+  'BTC-PERP': { lot: { digits: 1n, scale: 3 }, tick: { digits: 5n, scale: 1 } },
+  'ETH-PERP': { lot: { digits: 1n, scale: 2 }, tick: { digits: 5n, scale: 2 } },
+};
+
+type Field = [number, string | typeof FRESH];
+/** Placeholder for a fresh ClOrdID, filled in when the message is sent. */
+const FRESH = Symbol('fresh ClOrdID');
+
+/** Tags of the header and trailer: altering them is the session's business (fix-fuzz), not the order's. */
+const SESSION_TAGS = new Set([8, 9, 10, 34, 35, 43, 49, 52, 56, 97, 122]);
+
+const D_TAGS = [
+  Tag.ClOrdID,
+  Tag.Symbol,
+  Tag.Side,
+  Tag.OrderQty,
+  Tag.OrdType,
+  Tag.Price,
+  Tag.TimeInForce,
+  Tag.TransactTime,
+  Tag.ExecInst,
+];
+
+const formatDecimal = (d: Decimal) => {
+  const text = d.digits.toString().padStart(d.scale + 1, '0');
+  return d.scale === 0 ? text : `${text.slice(0, -d.scale)}.${text.slice(-d.scale)}`;
+};
+
+const decimalText = (step: Decimal, min: number, max: number) =>
+  fc.integer({ min, max }).map((n) => formatDecimal({ digits: BigInt(n) * step.digits, scale: step.scale }));
+
+const anyValue = fc.oneof(
+  fc.stringMatching(/^[\x20-\x7e]{1,40}$/),
+  fc.constantFrom('1', '2', '3', '4', '6', '0', 'Y', 'N', 'BTC-PERP', 'ETH-PERP', 'BTC-perp'),
+  fc.constantFrom('65000', '65000.5', '65000.25', '0.001', '0.0015', '01.5', '1.', '.5', '-1', '1e3', '0'),
+  fc.constantFrom(
+    '20261122-12:00:00',
+    '20261122-12:00:00.123456',
+    '20261122-25:61:61.999',
+    '20260230-00:00:00',
+  ),
+  fc.integer({ min: -1_000, max: 1_000_000 }).map(String),
+);
+
+/** A well-formed NewOrderSingle body (after the header), priced near the demo's reference prices. */
+const validOrder: fc.Arbitrary<Field[]> = fc.constantFrom('BTC-PERP', 'ETH-PERP').chain((symbol) => {
+  const { lot, tick } = STEPS[symbol]!;
+  const mid = symbol === 'BTC-PERP' ? 130_000 : 60_000; // ticks
+  return fc
+    .record({
+      side: fc.constantFrom('1', '2'),
+      ordType: fc.constantFrom('2', '2', '2', '1'),
+      qty: decimalText(lot, 1, 300),
+      price: decimalText(tick, mid - 1_000, mid + 1_000),
+      tif: fc.constantFrom('0', '1', '3', '4'),
+      postOnly: fc.boolean(),
+    })
+    .map((o) => {
+      const fields: Field[] = [
+        [Tag.ClOrdID, FRESH],
+        [Tag.Symbol, symbol],
+        [Tag.Side, o.side],
+        [Tag.OrderQty, o.qty],
+        [Tag.OrdType, o.ordType],
+      ];
+      if (o.ordType === '2') fields.push([Tag.Price, o.price]);
+      fields.push([Tag.TimeInForce, o.tif], [Tag.TransactTime, formatUtcTimestamp(Date.now())]);
+      if (o.postOnly) fields.push([Tag.ExecInst, '6']);
+      return fields;
+    });
+});
+
+const order: fc.Arbitrary<Field[]> = fc.oneof(
+  { weight: 1, arbitrary: validOrder },
+  {
+    weight: 3,
+    arbitrary: fc
+      .tuple(
+        validOrder,
+        fc.constantFrom('remove', 'add', 'replace'),
+        fc.nat(),
+        fc.oneof(
+          fc.constantFrom(...D_TAGS, Tag.OrigClOrdID, Tag.Text, 1, 100, 207, 9_999),
+          fc.integer({ min: 1, max: 20_000 }).filter((t) => !SESSION_TAGS.has(t)),
+        ),
+        anyValue,
+      )
+      .map(([fields, how, at, tag, value]): Field[] => {
+        const i = at % fields.length;
+        if (how === 'remove') return fields.filter((_, k) => k !== i);
+        if (how === 'add') return [...fields.slice(0, i), [tag, value], ...fields.slice(i)];
+        return fields.map((f, k): Field => (k === i ? [f[0], value] : f));
+      }),
+  },
+);
+
+// --- an independent reading of a D --------------------------------------------------
+
+const DECIMAL = /^[0-9]+(\.[0-9]+)?$/;
+const TIF: Record<string, number> = {
+  '0': TimeInForce.DAY,
+  '1': TimeInForce.GTC,
+  '3': TimeInForce.IOC,
+  '4': TimeInForce.FOK,
+};
+
+interface Reading {
+  symbol: string;
+  side: number;
+  type: number;
+  tif: number;
+  postOnly: boolean;
+  qty: Decimal;
+  price: Decimal | null;
+}
+
+function parseDecimalText(text: string): Decimal {
+  const [whole, fraction = ''] = text.split('.');
+  return { digits: BigInt(whole! + fraction), scale: fraction.length };
+}
+
+/** `value / step` when it is a whole number, else null. */
+function stepsOf(value: Decimal, step: Decimal): bigint | null {
+  const scale = Math.max(value.scale, step.scale);
+  const v = value.digits * 10n ** BigInt(scale - value.scale);
+  const s = step.digits * 10n ** BigInt(scale - step.scale);
+  return v % s === 0n ? v / s : null;
+}
+
+function isUtcTimestamp(text: string): boolean {
+  const m = /^(\d{4})(\d{2})(\d{2})-(\d{2}):(\d{2}):(\d{2})(\.\d{3}|\.\d{6}|\.\d{9})?$/.exec(text);
+  if (m === null) return false;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as number[];
+  const date = new Date(Date.UTC(year!, month! - 1, day!));
+  return (
+    date.getUTCMonth() === month! - 1 &&
+    date.getUTCDate() === day! &&
+    hour! <= 23 &&
+    minute! <= 59 &&
+    second! <= 59
+  );
+}
+
+/** The order a D says, or null when SPEC section 5 makes it no valid NewOrderSingle. */
+function readOrder(fields: [number, string][]): Reading | null {
+  const values = new Map<number, string>();
+  for (const [tag, value] of fields) {
+    if (values.has(tag)) return null; // a repeated tag
+    values.set(tag, value);
+  }
+  for (const tag of [
+    Tag.ClOrdID,
+    Tag.Symbol,
+    Tag.Side,
+    Tag.OrderQty,
+    Tag.OrdType,
+    Tag.TimeInForce,
+    Tag.TransactTime,
+  ]) {
+    if (!values.has(tag)) return null;
+  }
+  const v = (tag: number) => values.get(tag)!;
+  if (!/^[A-Za-z0-9_-]{1,36}$/.test(v(Tag.ClOrdID))) return null;
+  if (v(Tag.Side) !== '1' && v(Tag.Side) !== '2') return null;
+  if (v(Tag.OrdType) !== '1' && v(Tag.OrdType) !== '2') return null;
+  if (TIF[v(Tag.TimeInForce)] === undefined) return null;
+  if (!isUtcTimestamp(v(Tag.TransactTime))) return null;
+  if (values.has(Tag.ExecInst) && v(Tag.ExecInst) !== '6') return null;
+  if (!DECIMAL.test(v(Tag.OrderQty))) return null;
+  const limit = v(Tag.OrdType) === '2';
+  if (limit !== values.has(Tag.Price)) return null;
+  if (limit && !DECIMAL.test(v(Tag.Price))) return null;
+  return {
+    symbol: v(Tag.Symbol),
+    side: v(Tag.Side) === '1' ? Side.BUY : Side.SELL,
+    type: limit ? OrderType.LIMIT : OrderType.MARKET,
+    tif: TIF[v(Tag.TimeInForce)]!,
+    postOnly: values.has(Tag.ExecInst),
+    qty: parseDecimalText(v(Tag.OrderQty)),
+    price: limit ? parseDecimalText(v(Tag.Price)) : null,
+  };
+}
+
+// --- the answers ------------------------------------------------------------------------
+
+interface Forwarded {
+  symbol: string;
+  side: number;
+  type: number;
+  tif: number;
+  postOnly: boolean;
+  priceTicks: number;
+  qtyLots: number;
+}
+
+type Answer =
+  | { kind: 'reject'; text: string }
+  | { kind: 'business-reject'; text: string }
+  | { kind: 'report'; report: ExecutionReport };
+
+/** The one answer to the D sent as `seq` with ClOrdID `id` (as sent, if any): a Reject or BusinessMessageReject naming its number, or its report. */
+function answerTo(client: FixClient, seq: number, id: string | undefined): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const offs: Array<() => void> = [];
+    const done = (answer: Answer | Error) => {
+      for (const off of offs) off();
+      clearTimeout(timer);
+      if (answer instanceof Error) reject(answer);
+      else resolve(answer);
+    };
+    const timer = setTimeout(() => done(new Error(`no answer to message ${seq} within 5 s`)), 5000);
+    offs.push(
+      client.on('reject', (r) => {
+        if (r.refSeqNum === seq) done({ kind: 'reject', text: r.text ?? '' });
+      }),
+      client.on('businessReject', (r) => {
+        if (r.refSeqNum === seq) done({ kind: 'business-reject', text: r.text ?? '' });
+      }),
+      client.on('executionReport', (r) => {
+        if (id !== undefined && r.clOrdId === id && (r.execType === '0' || r.execType === '8')) {
+          done({ kind: 'report', report: r });
+        }
+      }),
+      client.on('close', (c) =>
+        done(new Error(`the session closed (${c.code}) before answering message ${seq}`)),
+      ),
+    );
+  });
+}
+
+describe('FIX order fuzz: NewOrderSingles, well-formed or altered, on a logged-on session', () => {
+  let fx: Fixture;
+  const clients = new Clients();
+  const forwarded: Forwarded[] = [];
+
+  before(async () => {
+    fx = await startFixture({
+      configure: (config) => {
+        config.limits.perIp = { ratePerSec: 1_000_000, burst: 1_000_000 };
+        config.limits.perConnection = { ratePerSec: 1_000_000, burst: 1_000_000 };
+        for (const account of config.accounts) {
+          account.limits = {
+            ...account.limits,
+            ordersPerSec: 1_000_000,
+            burst: 1_000_000,
+            maxOpenOrders: 100_000,
+          };
+        }
+      },
+    });
+    // Records each new order as it goes to the venue, then sends it as usual.
+    const link = fx.firewall.link;
+    const sendNewOrder = link.sendNewOrder.bind(link);
+    link.sendNewOrder = (
+      orderId,
+      account,
+      symbol,
+      side,
+      type,
+      tif,
+      postOnly,
+      priceTicks,
+      qtyLots,
+      context,
+    ) => {
+      forwarded.push({ symbol, side, type, tif, postOnly, priceTicks, qtyLots });
+      return sendNewOrder(orderId, account, symbol, side, type, tif, postOnly, priceTicks, qtyLots, context);
+    };
+  });
+  after(async () => {
+    await clients.closeAll();
+    await fx.stop();
+  });
+
+  it('answers each once, refuses what is not a valid D, and sends on exactly the order a D says', async () => {
+    const outcomes = new Map<string, number>();
+    const count = (outcome: string) => outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+    await fc.assert(
+      fc.asyncProperty(fc.array(order, { minLength: 1, maxLength: 4 }), async (orders) => {
+        // Cancel-on-disconnect: what a run leaves resting goes when its session does.
+        const client = await clients.connect(fx, 'MM1-fix', { cancelOnDisconnect: true });
+        for (const generated of orders) {
+          const fields = generated.map(([tag, value]): [number, string] => [
+            tag,
+            value === FRESH ? clOrdId('fz') : value,
+          ]);
+          const id = fields.find(([tag]) => tag === Tag.ClOrdID)?.[1];
+          const shown = fields.map(([t, v]) => `${t}=${v}`).join('|');
+          const seq = client.reserveSeqNum();
+          const answered = answerTo(client, seq, id);
+          const before = forwarded.length;
+          client.sendRaw(encode('D', [...header(client.senderCompId, seq), ...fields]));
+          const answer = await answered;
+          const sent = forwarded.slice(before);
+          const reading = readOrder(fields);
+          const code =
+            answer.kind === 'report' ? (/^([A-Z_]+):/.exec(answer.report.text ?? '')?.[1] ?? '') : '';
+
+          if (answer.kind === 'report' && answer.report.execType === '0') {
+            count('accepted');
+            assertSentAsRead(reading, sent, shown);
+          } else if (answer.kind === 'report' && (code === 'VENUE_REJECT' || code === 'VENUE_TIMEOUT')) {
+            count(code);
+            assertSentAsRead(reading, sent, shown);
+          } else {
+            count(answer.kind === 'report' ? code : answer.kind);
+            assert.equal(sent.length, 0, `refused (${answer.kind} ${code}), yet sent to the venue: ${shown}`);
+            assert.notEqual(answer.kind, 'business-reject', `35=j for a D: ${shown}`);
+            if (reading === null) {
+              // Not a valid D: a Reject, unless its symbol names no market, which is told first.
+              const symbol = fields.find(([tag]) => tag === Tag.Symbol)?.[1];
+              const unknownSymbol =
+                code === 'UNKNOWN_SYMBOL' && symbol !== undefined && STEPS[symbol] === undefined;
+              assert.ok(answer.kind === 'reject' || unknownSymbol, `${answer.kind} ${code} for ${shown}`);
+            }
+          }
+          assert.ok(client.isActive, `the session ended after ${shown}`);
+        }
+        await client.logout();
+      }),
+      { seed: SEED, numRuns: RUNS, endOnFailure: true, includeErrorInReport: true },
+    );
+    const seen = JSON.stringify([...outcomes]);
+    for (const outcome of ['accepted', 'reject'])
+      assert.ok((outcomes.get(outcome) ?? 0) > 0, `no ${outcome}: ${seen}`);
+  });
+
+  function assertSentAsRead(reading: Reading | null, sent: Forwarded[], shown: string): void {
+    assert.ok(reading !== null, `accepted, but not a valid D: ${shown}`);
+    assert.equal(sent.length, 1, shown);
+    const venue = sent[0]!;
+    const steps = STEPS[reading.symbol];
+    assert.ok(steps, `accepted on an unknown market: ${shown}`);
+    assert.deepEqual(
+      venue,
+      {
+        symbol: reading.symbol,
+        side: reading.side,
+        type: reading.type,
+        tif: reading.tif,
+        postOnly: reading.postOnly,
+        priceTicks: reading.price === null ? venue.priceTicks : Number(stepsOf(reading.price, steps.tick)),
+        qtyLots: Number(stepsOf(reading.qty, steps.lot)),
+      },
+      shown,
+    );
+  }
+});
