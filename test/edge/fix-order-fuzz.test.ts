@@ -1,10 +1,12 @@
-// Property: a logged-on FIX client sends NewOrderSingles, well-formed or with one
-// field removed, added (known, unknown or repeated tags) or given another value,
-// and each gets exactly one answer (a Reject 35=3, or an ExecutionReport 150=0 or
-// 39=8). A message that is not a valid D (SPEC section 5) is refused and reaches the
-// venue in no form; an order that reaches the venue is exactly the order the message
+// Property: a logged-on FIX client sends NewOrderSingles, and replaces of its resting
+// order, well-formed or with one field removed, added (known, unknown or repeated
+// tags) or given another value (any, or another valid one: side 2 for 1), and each
+// gets exactly one answer (a Reject 35=3, an OrderCancelReject 35=9, or an
+// ExecutionReport). A message that is not a valid D or G (SPEC section 5) is refused
+// and reaches the venue in no form; what reaches the venue is exactly what the message
 // says, as an independent reading of its fields gives it (side, type, time in force,
-// post-only, price and quantity in ticks and lots). The session goes on throughout.
+// post-only, price and quantity in ticks and lots; a replace's order, price and
+// quantity). The session goes on throughout.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
@@ -96,29 +98,56 @@ const validOrder: fc.Arbitrary<Field[]> = fc.constantFrom('BTC-PERP', 'ETH-PERP'
     });
 });
 
+interface Alteration {
+  how: 'remove' | 'add' | 'replace' | 'respell';
+  at: number;
+  tag: number;
+  value: string;
+  pick: number;
+}
+
+/** Valid values of the enumerated fields: 'respell' gives a field another of its own valid values. */
+const VALID_VALUES: Record<number, readonly string[]> = {
+  [Tag.Side]: ['1', '2'],
+  [Tag.OrdType]: ['1', '2'],
+  [Tag.TimeInForce]: ['0', '1', '3', '4'],
+  [Tag.Symbol]: ['BTC-PERP', 'ETH-PERP'],
+  [Tag.ExecInst]: ['6'],
+};
+
+const alteration: fc.Arbitrary<Alteration> = fc.record({
+  how: fc.constantFrom('remove' as const, 'add' as const, 'replace' as const, 'respell' as const),
+  pick: fc.nat(),
+  at: fc.nat(),
+  tag: fc.oneof(
+    fc.constantFrom(...D_TAGS, Tag.OrigClOrdID, Tag.Text, 1, 100, 207, 9_999),
+    fc.integer({ min: 1, max: 20_000 }).filter((t) => !SESSION_TAGS.has(t)),
+  ),
+  value: anyValue,
+});
+
+/** The fields with one removed, one added before it, or its value replaced (by any value, or another valid one). */
+function alter<T>(fields: [number, T][], a: Alteration): [number, T | string][] {
+  const i = a.at % fields.length;
+  if (a.how === 'remove') return fields.filter((_, k) => k !== i);
+  if (a.how === 'add') return [...fields.slice(0, i), [a.tag, a.value], ...fields.slice(i)];
+  const valid = VALID_VALUES[fields[i]![0]];
+  if (a.how === 'respell' && valid === undefined) return fields;
+  const value = a.how === 'respell' ? valid![a.pick % valid!.length]! : a.value;
+  return fields.map((f, k): [number, T | string] => (k === i ? [f[0], value] : f));
+}
+
 const order: fc.Arbitrary<Field[]> = fc.oneof(
   { weight: 1, arbitrary: validOrder },
-  {
-    weight: 3,
-    arbitrary: fc
-      .tuple(
-        validOrder,
-        fc.constantFrom('remove', 'add', 'replace'),
-        fc.nat(),
-        fc.oneof(
-          fc.constantFrom(...D_TAGS, Tag.OrigClOrdID, Tag.Text, 1, 100, 207, 9_999),
-          fc.integer({ min: 1, max: 20_000 }).filter((t) => !SESSION_TAGS.has(t)),
-        ),
-        anyValue,
-      )
-      .map(([fields, how, at, tag, value]): Field[] => {
-        const i = at % fields.length;
-        if (how === 'remove') return fields.filter((_, k) => k !== i);
-        if (how === 'add') return [...fields.slice(0, i), [tag, value], ...fields.slice(i)];
-        return fields.map((f, k): Field => (k === i ? [f[0], value] : f));
-      }),
-  },
+  { weight: 3, arbitrary: fc.tuple(validOrder, alteration).map(([fields, a]) => alter(fields, a)) },
 );
+
+/** A replace of the session's resting buy: new quantity and price (ticks from the resting price), maybe altered. */
+const replaceSpec = fc.record({
+  qtyLots: fc.integer({ min: 1, max: 300 }),
+  priceOffset: fc.integer({ min: -400, max: 400 }),
+  alteration: fc.option(alteration, { freq: 3 }),
+});
 
 // --- an independent reading of a D --------------------------------------------------
 
@@ -207,6 +236,49 @@ function readOrder(fields: [number, string][]): Reading | null {
   };
 }
 
+interface ReplaceReading {
+  origClOrdId: string;
+  symbol: string;
+  side: number;
+  qty: Decimal;
+  price: Decimal;
+}
+
+/** The replace a G says, or null when SPEC section 5 makes it no valid OrderCancelReplaceRequest. */
+function readReplace(fields: [number, string][]): ReplaceReading | null {
+  const values = new Map<number, string>();
+  for (const [tag, value] of fields) {
+    if (values.has(tag)) return null;
+    values.set(tag, value);
+  }
+  const required = [
+    Tag.ClOrdID,
+    Tag.OrigClOrdID,
+    Tag.Symbol,
+    Tag.Side,
+    Tag.OrderQty,
+    Tag.OrdType,
+    Tag.Price,
+    Tag.TransactTime,
+  ];
+  for (const tag of required) if (!values.has(tag)) return null;
+  const v = (tag: number) => values.get(tag)!;
+  if (!/^[A-Za-z0-9_-]{1,36}$/.test(v(Tag.ClOrdID))) return null;
+  if (!/^[A-Za-z0-9_-]{1,36}$/.test(v(Tag.OrigClOrdID))) return null;
+  if (v(Tag.Side) !== '1' && v(Tag.Side) !== '2') return null;
+  if (v(Tag.OrdType) !== '2') return null; // a replace restates a limit price
+  if (values.has(Tag.TimeInForce) && TIF[v(Tag.TimeInForce)] === undefined) return null;
+  if (!isUtcTimestamp(v(Tag.TransactTime))) return null;
+  if (!DECIMAL.test(v(Tag.OrderQty)) || !DECIMAL.test(v(Tag.Price))) return null;
+  return {
+    origClOrdId: v(Tag.OrigClOrdID),
+    symbol: v(Tag.Symbol),
+    side: v(Tag.Side) === '1' ? Side.BUY : Side.SELL,
+    qty: parseDecimalText(v(Tag.OrderQty)),
+    price: parseDecimalText(v(Tag.Price)),
+  };
+}
+
 // --- the answers ------------------------------------------------------------------------
 
 interface Forwarded {
@@ -222,10 +294,23 @@ interface Forwarded {
 type Answer =
   | { kind: 'reject'; text: string }
   | { kind: 'business-reject'; text: string }
+  | { kind: 'cancel-reject'; text: string }
   | { kind: 'report'; report: ExecutionReport };
 
-/** The one answer to the D sent as `seq` with ClOrdID `id` (as sent, if any): a Reject or BusinessMessageReject naming its number, or its report. */
-function answerTo(client: FixClient, seq: number, id: string | undefined): Promise<Answer> {
+/** The reject code in front of a report's or a refusal's text (`CODE: message`), or ''. */
+const codeOf = (text: string | undefined) => /^([A-Z_]+):/.exec(text ?? '')?.[1] ?? '';
+
+/**
+ * The one answer to the message sent as `seq` with ClOrdID `id` (as sent, if any): a Reject
+ * or BusinessMessageReject naming its number, an OrderCancelReject, or its report of one of
+ * `execTypes` (the D's 0, the G's 5, or 8).
+ */
+function answerTo(
+  client: FixClient,
+  seq: number,
+  id: string | undefined,
+  execTypes: readonly string[],
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const offs: Array<() => void> = [];
     const done = (answer: Answer | Error) => {
@@ -242,8 +327,11 @@ function answerTo(client: FixClient, seq: number, id: string | undefined): Promi
       client.on('businessReject', (r) => {
         if (r.refSeqNum === seq) done({ kind: 'business-reject', text: r.text ?? '' });
       }),
+      client.on('orderCancelReject', (r) => {
+        if (id !== undefined && r.clOrdId === id) done({ kind: 'cancel-reject', text: r.text ?? '' });
+      }),
       client.on('executionReport', (r) => {
-        if (id !== undefined && r.clOrdId === id && (r.execType === '0' || r.execType === '8')) {
+        if (id !== undefined && r.clOrdId === id && execTypes.includes(r.execType)) {
           done({ kind: 'report', report: r });
         }
       }),
@@ -254,10 +342,11 @@ function answerTo(client: FixClient, seq: number, id: string | undefined): Promi
   });
 }
 
-describe('FIX order fuzz: NewOrderSingles, well-formed or altered, on a logged-on session', () => {
+describe('FIX order fuzz: NewOrderSingles and replaces, well-formed or altered, on a logged-on session', () => {
   let fx: Fixture;
   const clients = new Clients();
   const forwarded: Forwarded[] = [];
+  const replaces: Array<{ orderId: number; priceTicks: number; qtyLots: number }> = [];
 
   before(async () => {
     fx = await startFixture({
@@ -292,6 +381,11 @@ describe('FIX order fuzz: NewOrderSingles, well-formed or altered, on a logged-o
       forwarded.push({ symbol, side, type, tif, postOnly, priceTicks, qtyLots });
       return sendNewOrder(orderId, account, symbol, side, type, tif, postOnly, priceTicks, qtyLots, context);
     };
+    const sendReplace = link.sendReplace.bind(link);
+    link.sendReplace = (orderId, priceTicks, qtyLots, context) => {
+      replaces.push({ orderId, priceTicks, qtyLots });
+      return sendReplace(orderId, priceTicks, qtyLots, context);
+    };
   });
   after(async () => {
     await clients.closeAll();
@@ -313,7 +407,7 @@ describe('FIX order fuzz: NewOrderSingles, well-formed or altered, on a logged-o
           const id = fields.find(([tag]) => tag === Tag.ClOrdID)?.[1];
           const shown = fields.map(([t, v]) => `${t}=${v}`).join('|');
           const seq = client.reserveSeqNum();
-          const answered = answerTo(client, seq, id);
+          const answered = answerTo(client, seq, id, ['0', '8']);
           const before = forwarded.length;
           client.sendRaw(encode('D', [...header(client.senderCompId, seq), ...fields]));
           const answer = await answered;
@@ -348,6 +442,112 @@ describe('FIX order fuzz: NewOrderSingles, well-formed or altered, on a logged-o
     );
     const seen = JSON.stringify([...outcomes]);
     for (const outcome of ['accepted', 'reject'])
+      assert.ok((outcomes.get(outcome) ?? 0) > 0, `no ${outcome}: ${seen}`);
+  });
+
+  it('answers each replace once, refuses what is not a valid G, and sends on exactly the replace a G says', async () => {
+    const market = fx.firewall.runtime.model.markets.get('BTC-PERP')!;
+    const { lot, tick } = STEPS['BTC-PERP']!;
+    // A trade at 65000 gives the market its reference price, around which the replaces go.
+    const trade = { symbol: 'BTC-PERP', type: 'limit', qty: '0.001', price: '65000' } as const;
+    await fx.rest('MM2-rest').placeOrder({ ...trade, clOrdId: clOrdId('maker'), side: 'sell' });
+    await fx.rest('MM1-rest').placeOrder({ ...trade, clOrdId: clOrdId('taker'), side: 'buy' });
+    for (let i = 0; fx.firewall.runtime.tables.referencePriceTicks(market.index) === 0; i++) {
+      assert.ok(i < 500, 'the trade set no reference price');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const outcomes = new Map<string, number>();
+    const count = (outcome: string) => outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+    await fc.assert(
+      fc.asyncProperty(fc.array(replaceSpec, { minLength: 1, maxLength: 3 }), async (specs) => {
+        const client = await clients.connect(fx, 'MM1-fix', { cancelOnDisconnect: true });
+        // A post-only buy 3% under the reference: it rests, and the replaces move it around there.
+        const baseTicks = Math.floor(fx.firewall.runtime.tables.referencePriceTicks(market.index) * 0.97);
+        let current = clOrdId('rest');
+        client.newOrder({
+          clOrdId: current,
+          symbol: 'BTC-PERP',
+          side: 'buy',
+          type: 'limit',
+          qty: '0.010',
+          price: market.tick.format(baseTicks),
+          postOnly: true,
+        });
+        const ack = await client.waitFor('executionReport', (r) => r.clOrdId === current, 5000);
+        assert.equal(ack.execType, '0', ack.text);
+        const orderId = Number(ack.orderId);
+        for (const spec of specs) {
+          const valid: [number, string][] = [
+            [Tag.ClOrdID, clOrdId('rp')],
+            [Tag.OrigClOrdID, current],
+            [Tag.Symbol, 'BTC-PERP'],
+            [Tag.Side, '1'],
+            [Tag.OrderQty, formatDecimal({ digits: BigInt(spec.qtyLots), scale: lot.scale })],
+            [Tag.OrdType, '2'],
+            [
+              Tag.Price,
+              formatDecimal({
+                digits: BigInt(baseTicks + spec.priceOffset) * tick.digits,
+                scale: tick.scale,
+              }),
+            ],
+            [Tag.TransactTime, formatUtcTimestamp(Date.now())],
+          ];
+          const fields =
+            spec.alteration === null ? valid : (alter(valid, spec.alteration) as [number, string][]);
+          const id = fields.find(([tag]) => tag === Tag.ClOrdID)?.[1];
+          const shown = fields.map(([t, v]) => `${t}=${v}`).join('|');
+          const seq = client.reserveSeqNum();
+          const answered = answerTo(client, seq, id, ['5', '8']);
+          const before = replaces.length;
+          client.sendRaw(encode('G', [...header(client.senderCompId, seq), ...fields]));
+          const answer = await answered;
+          const sent = replaces.slice(before);
+          const reading = readReplace(fields);
+          const code = answer.kind === 'report' ? codeOf(answer.report.text) : codeOf(answer.text);
+          const wentOut =
+            (answer.kind === 'report' && answer.report.execType === '5') ||
+            (answer.kind === 'cancel-reject' && (code === 'VENUE_REJECT' || code === 'VENUE_TIMEOUT'));
+          if (wentOut) {
+            count(answer.kind === 'report' ? 'replaced' : code);
+            assert.ok(reading !== null, `sent on, but not a valid G: ${shown}`);
+            assert.equal(reading.origClOrdId, current, `sent on, but it names another order: ${shown}`);
+            assert.equal(reading.symbol, 'BTC-PERP', shown);
+            assert.equal(reading.side, Side.BUY, shown);
+            assert.deepEqual(
+              sent,
+              [
+                {
+                  orderId,
+                  priceTicks: Number(stepsOf(reading.price, tick)),
+                  qtyLots: Number(stepsOf(reading.qty, lot)),
+                },
+              ],
+              shown,
+            );
+            if (answer.kind === 'report') current = id!;
+          } else {
+            count(
+              answer.kind === 'report'
+                ? `report ${code}`
+                : answer.kind === 'cancel-reject'
+                  ? code
+                  : answer.kind,
+            );
+            assert.equal(sent.length, 0, `refused (${answer.kind} ${code}), yet sent to the venue: ${shown}`);
+            assert.ok(
+              answer.kind === 'reject' || answer.kind === 'cancel-reject',
+              `a refused replace answers 35=3 or 35=9, not ${answer.kind}: ${shown}`,
+            );
+          }
+          assert.ok(client.isActive, `the session ended after ${shown}`);
+        }
+        await client.logout();
+      }),
+      { seed: SEED, numRuns: RUNS, endOnFailure: true, includeErrorInReport: true },
+    );
+    const seen = JSON.stringify([...outcomes]);
+    for (const outcome of ['replaced', 'reject'])
       assert.ok((outcomes.get(outcome) ?? 0) > 0, `no ${outcome}: ${seen}`);
   });
 
