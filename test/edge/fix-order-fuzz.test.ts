@@ -15,20 +15,20 @@ import { Tag } from '../../src/fix/tags.ts';
 import { formatUtcTimestamp } from '../../src/fix/utc-timestamp.ts';
 import { OrderType, Side, TimeInForce } from '../../src/pipeline/request.ts';
 import { Clients, clOrdId, encode, type Fixture, header, startFixture } from './support/fix-harness.ts';
+import {
+  DEMO_STEPS,
+  type Decimal,
+  parseDecimalText,
+  recordSent,
+  type SentOrder,
+  type SentReplace,
+  stepsOf,
+  stepsText,
+  stepsTextBetween,
+} from './support/venue-oracle.ts';
 
 const SEED = Number(process.env.PORTCULLIS_FC_SEED ?? 20261126);
 const RUNS = Number(process.env.PORTCULLIS_FC_RUNS ?? 150);
-
-interface Decimal {
-  digits: bigint;
-  scale: number;
-}
-
-/** Lot and tick sizes of config/demo.json's markets. */
-const STEPS: Record<string, { lot: Decimal; tick: Decimal }> = {
-  'BTC-PERP': { lot: { digits: 1n, scale: 3 }, tick: { digits: 5n, scale: 1 } },
-  'ETH-PERP': { lot: { digits: 1n, scale: 2 }, tick: { digits: 5n, scale: 2 } },
-};
 
 type Field = [number, string | typeof FRESH];
 /** Placeholder for a fresh ClOrdID, filled in when the message is sent. */
@@ -49,14 +49,6 @@ const D_TAGS = [
   Tag.ExecInst,
 ];
 
-const formatDecimal = (d: Decimal) => {
-  const text = d.digits.toString().padStart(d.scale + 1, '0');
-  return d.scale === 0 ? text : `${text.slice(0, -d.scale)}.${text.slice(-d.scale)}`;
-};
-
-const decimalText = (step: Decimal, min: number, max: number) =>
-  fc.integer({ min, max }).map((n) => formatDecimal({ digits: BigInt(n) * step.digits, scale: step.scale }));
-
 const anyValue = fc.oneof(
   fc.stringMatching(/^[\x20-\x7e]{1,40}$/),
   fc.constantFrom('1', '2', '3', '4', '6', '0', 'Y', 'N', 'BTC-PERP', 'ETH-PERP', 'BTC-perp'),
@@ -72,14 +64,14 @@ const anyValue = fc.oneof(
 
 /** A well-formed NewOrderSingle body (after the header), priced near the demo's reference prices. */
 const validOrder: fc.Arbitrary<Field[]> = fc.constantFrom('BTC-PERP', 'ETH-PERP').chain((symbol) => {
-  const { lot, tick } = STEPS[symbol]!;
+  const { lot, tick } = DEMO_STEPS[symbol]!;
   const mid = symbol === 'BTC-PERP' ? 130_000 : 60_000; // ticks
   return fc
     .record({
       side: fc.constantFrom('1', '2'),
       ordType: fc.constantFrom('2', '2', '2', '1'),
-      qty: decimalText(lot, 1, 300),
-      price: decimalText(tick, mid - 1_000, mid + 1_000),
+      qty: stepsTextBetween(lot, 1, 300),
+      price: stepsTextBetween(tick, mid - 1_000, mid + 1_000),
       tif: fc.constantFrom('0', '1', '3', '4'),
       postOnly: fc.boolean(),
     })
@@ -167,19 +159,6 @@ interface Reading {
   postOnly: boolean;
   qty: Decimal;
   price: Decimal | null;
-}
-
-function parseDecimalText(text: string): Decimal {
-  const [whole, fraction = ''] = text.split('.');
-  return { digits: BigInt(whole! + fraction), scale: fraction.length };
-}
-
-/** `value / step` when it is a whole number, else null. */
-function stepsOf(value: Decimal, step: Decimal): bigint | null {
-  const scale = Math.max(value.scale, step.scale);
-  const v = value.digits * 10n ** BigInt(scale - value.scale);
-  const s = step.digits * 10n ** BigInt(scale - step.scale);
-  return v % s === 0n ? v / s : null;
 }
 
 function isUtcTimestamp(text: string): boolean {
@@ -281,16 +260,6 @@ function readReplace(fields: [number, string][]): ReplaceReading | null {
 
 // --- the answers ------------------------------------------------------------------------
 
-interface Forwarded {
-  symbol: string;
-  side: number;
-  type: number;
-  tif: number;
-  postOnly: boolean;
-  priceTicks: number;
-  qtyLots: number;
-}
-
 type Answer =
   | { kind: 'reject'; text: string }
   | { kind: 'business-reject'; text: string }
@@ -345,8 +314,8 @@ function answerTo(
 describe('FIX order fuzz: NewOrderSingles and replaces, well-formed or altered, on a logged-on session', () => {
   let fx: Fixture;
   const clients = new Clients();
-  const forwarded: Forwarded[] = [];
-  const replaces: Array<{ orderId: number; priceTicks: number; qtyLots: number }> = [];
+  let forwarded: SentOrder[] = [];
+  let replaces: SentReplace[] = [];
 
   before(async () => {
     fx = await startFixture({
@@ -363,29 +332,7 @@ describe('FIX order fuzz: NewOrderSingles and replaces, well-formed or altered, 
         }
       },
     });
-    // Records each new order as it goes to the venue, then sends it as usual.
-    const link = fx.firewall.link;
-    const sendNewOrder = link.sendNewOrder.bind(link);
-    link.sendNewOrder = (
-      orderId,
-      account,
-      symbol,
-      side,
-      type,
-      tif,
-      postOnly,
-      priceTicks,
-      qtyLots,
-      context,
-    ) => {
-      forwarded.push({ symbol, side, type, tif, postOnly, priceTicks, qtyLots });
-      return sendNewOrder(orderId, account, symbol, side, type, tif, postOnly, priceTicks, qtyLots, context);
-    };
-    const sendReplace = link.sendReplace.bind(link);
-    link.sendReplace = (orderId, priceTicks, qtyLots, context) => {
-      replaces.push({ orderId, priceTicks, qtyLots });
-      return sendReplace(orderId, priceTicks, qtyLots, context);
-    };
+    ({ orders: forwarded, replaces } = recordSent(fx.firewall.link));
   });
   after(async () => {
     await clients.closeAll();
@@ -430,7 +377,7 @@ describe('FIX order fuzz: NewOrderSingles and replaces, well-formed or altered, 
               // Not a valid D: a Reject, unless its symbol names no market, which is told first.
               const symbol = fields.find(([tag]) => tag === Tag.Symbol)?.[1];
               const unknownSymbol =
-                code === 'UNKNOWN_SYMBOL' && symbol !== undefined && STEPS[symbol] === undefined;
+                code === 'UNKNOWN_SYMBOL' && symbol !== undefined && DEMO_STEPS[symbol] === undefined;
               assert.ok(answer.kind === 'reject' || unknownSymbol, `${answer.kind} ${code} for ${shown}`);
             }
           }
@@ -447,7 +394,7 @@ describe('FIX order fuzz: NewOrderSingles and replaces, well-formed or altered, 
 
   it('answers each replace once, refuses what is not a valid G, and sends on exactly the replace a G says', async () => {
     const market = fx.firewall.runtime.model.markets.get('BTC-PERP')!;
-    const { lot, tick } = STEPS['BTC-PERP']!;
+    const { lot, tick } = DEMO_STEPS['BTC-PERP']!;
     // A trade at 65000 gives the market its reference price, around which the replaces go.
     const trade = { symbol: 'BTC-PERP', type: 'limit', qty: '0.001', price: '65000' } as const;
     await fx.rest('MM2-rest').placeOrder({ ...trade, clOrdId: clOrdId('maker'), side: 'sell' });
@@ -482,15 +429,9 @@ describe('FIX order fuzz: NewOrderSingles and replaces, well-formed or altered, 
             [Tag.OrigClOrdID, current],
             [Tag.Symbol, 'BTC-PERP'],
             [Tag.Side, '1'],
-            [Tag.OrderQty, formatDecimal({ digits: BigInt(spec.qtyLots), scale: lot.scale })],
+            [Tag.OrderQty, stepsText(spec.qtyLots, lot)],
             [Tag.OrdType, '2'],
-            [
-              Tag.Price,
-              formatDecimal({
-                digits: BigInt(baseTicks + spec.priceOffset) * tick.digits,
-                scale: tick.scale,
-              }),
-            ],
+            [Tag.Price, stepsText(baseTicks + spec.priceOffset, tick)],
             [Tag.TransactTime, formatUtcTimestamp(Date.now())],
           ];
           const fields =
@@ -551,11 +492,11 @@ describe('FIX order fuzz: NewOrderSingles and replaces, well-formed or altered, 
       assert.ok((outcomes.get(outcome) ?? 0) > 0, `no ${outcome}: ${seen}`);
   });
 
-  function assertSentAsRead(reading: Reading | null, sent: Forwarded[], shown: string): void {
+  function assertSentAsRead(reading: Reading | null, sent: SentOrder[], shown: string): void {
     assert.ok(reading !== null, `accepted, but not a valid D: ${shown}`);
     assert.equal(sent.length, 1, shown);
     const venue = sent[0]!;
-    const steps = STEPS[reading.symbol];
+    const steps = DEMO_STEPS[reading.symbol];
     assert.ok(steps, `accepted on an unknown market: ${shown}`);
     assert.deepEqual(
       venue,

@@ -24,23 +24,21 @@ import {
   relaxLimits,
   send,
 } from './support/rest-harness.ts';
+import {
+  DEMO_STEPS,
+  type Decimal,
+  parseDecimalText,
+  recordSent,
+  type SentOrder,
+  stepsOf,
+  stepsTextBetween,
+} from './support/venue-oracle.ts';
 
 type Fixture = Awaited<ReturnType<typeof startFirewallFixture>>;
 
 const SEED = Number(process.env.PORTCULLIS_FC_SEED ?? 20261126);
 const RUNS = Number(process.env.PORTCULLIS_FC_RUNS ?? 300);
 const MAX_BYTES = 4096; // session.maxMessageBytes of config/demo.json
-
-/** Lot and tick sizes of config/demo.json's markets, as (integer, scale) decimals. */
-const STEPS: Record<string, { lot: Decimal; tick: Decimal }> = {
-  'BTC-PERP': { lot: { digits: 1n, scale: 3 }, tick: { digits: 5n, scale: 1 } },
-  'ETH-PERP': { lot: { digits: 1n, scale: 2 }, tick: { digits: 5n, scale: 2 } },
-};
-
-interface Decimal {
-  digits: bigint;
-  scale: number;
-}
 
 // --- the requests ------------------------------------------------------------
 
@@ -79,19 +77,16 @@ const anyValue = fc.oneof(
   fc.constantFrom('x'.repeat(41), '٣', '65000.5 ', ' 1', '01', '1.', '.5', '0x10'),
 );
 
-const decimalText = (step: Decimal, min: number, max: number) =>
-  fc.integer({ min, max }).map((n) => formatDecimal({ digits: BigInt(n) * step.digits, scale: step.scale }));
-
 /** A well-formed order (its price near the demo's reference prices, so most pass the collar). */
 const validOrder: fc.Arbitrary<Entry[]> = fc.constantFrom('BTC-PERP', 'ETH-PERP').chain((symbol) => {
-  const { lot, tick } = STEPS[symbol]!;
+  const { lot, tick } = DEMO_STEPS[symbol]!;
   const mid = symbol === 'BTC-PERP' ? 130_000 : 60_000; // ticks
   return fc
     .record({
       side: fc.constantFrom('buy', 'sell'),
       type: fc.constantFrom('limit', 'limit', 'limit', 'market'),
-      qty: decimalText(lot, 1, 300),
-      price: decimalText(tick, mid - 1_000, mid + 1_000),
+      qty: stepsTextBetween(lot, 1, 300),
+      price: stepsTextBetween(tick, mid - 1_000, mid + 1_000),
       tif: fc.constantFrom('GTC', 'IOC', 'FOK', 'DAY'),
       postOnly: fc.boolean(),
       hasTif: fc.boolean(),
@@ -306,24 +301,6 @@ interface OracleOrder {
   price: Decimal | null;
 }
 
-function parseDecimalText(text: string): Decimal {
-  const [whole, fraction = ''] = text.split('.');
-  return { digits: BigInt(whole! + fraction), scale: fraction.length };
-}
-
-function formatDecimal(d: Decimal): string {
-  const text = d.digits.toString().padStart(d.scale + 1, '0');
-  return d.scale === 0 ? text : `${text.slice(0, -d.scale)}.${text.slice(-d.scale)}`;
-}
-
-/** `value / step` when it is a whole number, else null. */
-function stepsOf(value: Decimal, step: Decimal): bigint | null {
-  const scale = Math.max(value.scale, step.scale);
-  const v = value.digits * 10n ** BigInt(scale - value.scale);
-  const s = step.digits * 10n ** BigInt(scale - step.scale);
-  return v % s === 0n ? v / s : null;
-}
-
 /** The body as the POST /api/v1/orders schema reads it: the order, or null when it is not a valid order. */
 function oracleOrder(bytes: Uint8Array | undefined, msgpack: boolean): OracleOrder | null {
   if (bytes === undefined || bytes.length === 0) return null;
@@ -365,18 +342,6 @@ function oracleOrder(bytes: Uint8Array | undefined, msgpack: boolean): OracleOrd
   };
 }
 
-// --- what the venue received ---------------------------------------------------
-
-interface Forwarded {
-  symbol: string;
-  side: number;
-  type: number;
-  tif: number;
-  postOnly: boolean;
-  priceTicks: number;
-  qtyLots: number;
-}
-
 const HTTP_STATUS = new Map<string, number>(REJECT_CODES.map((c) => [c.code, c.httpStatus]));
 const ROUTED = new Set(['POST /api/v1/orders', 'POST /api/v1/orders/cancel-all', 'GET /api/v1/limits']);
 const withoutQuery = (path: string) => path.split('?', 1)[0]!;
@@ -389,7 +354,7 @@ describe('REST fuzz: any request to the REST edge', () => {
   let fx: Fixture;
   let port: number;
   let mm1: Credentials;
-  const forwarded: Forwarded[] = [];
+  let forwarded: SentOrder[] = [];
 
   before(async () => {
     fx = await startFirewallFixture({
@@ -400,24 +365,7 @@ describe('REST fuzz: any request to the REST edge', () => {
     });
     port = fx.firewall.port;
     mm1 = fx.credentials['MM1-rest']!;
-    // Records each new order as it goes to the venue, then sends it as usual.
-    const link = fx.firewall.link;
-    const sendNewOrder = link.sendNewOrder.bind(link);
-    link.sendNewOrder = (
-      orderId,
-      account,
-      symbol,
-      side,
-      type,
-      tif,
-      postOnly,
-      priceTicks,
-      qtyLots,
-      context,
-    ) => {
-      forwarded.push({ symbol, side, type, tif, postOnly, priceTicks, qtyLots });
-      return sendNewOrder(orderId, account, symbol, side, type, tif, postOnly, priceTicks, qtyLots, context);
-    };
+    forwarded = recordSent(fx.firewall.link).orders;
   });
   after(async () => {
     await fx.stop();
@@ -476,7 +424,7 @@ describe('REST fuzz: any request to the REST edge', () => {
     return null;
   }
 
-  function check(r: FuzzRequest, bytes: Uint8Array | undefined, res: RawResponse, sent: Forwarded[]): string {
+  function check(r: FuzzRequest, bytes: Uint8Array | undefined, res: RawResponse, sent: SentOrder[]): string {
     const shown = `${r.method} ${r.path} ${r.contentType} ${r.auth} ${Buffer.from(bytes ?? [])
       .toString('latin1')
       .slice(0, 200)}`;
@@ -514,7 +462,7 @@ describe('REST fuzz: any request to the REST edge', () => {
   function assertForwardedAsSent(
     r: FuzzRequest,
     bytes: Uint8Array | undefined,
-    sent: Forwarded[],
+    sent: SentOrder[],
     shown: string,
   ) {
     const mediaType = (r.contentType ?? '').split(';', 1)[0]!.trim().toLowerCase();
@@ -522,7 +470,7 @@ describe('REST fuzz: any request to the REST edge', () => {
     assert.ok(order !== null, `accepted, but not a valid order: ${shown}`);
     assert.equal(sent.length, 1, shown);
     const venue = sent[0]!;
-    const steps = STEPS[order.symbol]!;
+    const steps = DEMO_STEPS[order.symbol]!;
     assert.deepEqual(
       venue,
       {

@@ -1,0 +1,80 @@
+// What the fuzz tests compare against: exact decimals independent of the
+// firewall's own (BigInt digits and a scale), the demo markets' steps, and a
+// record of what the firewall's venue link sends, taken on its way out.
+import fc from 'fast-check';
+import type { VenueLink } from '../../../src/venue/link.ts';
+
+export interface Decimal {
+  digits: bigint;
+  scale: number;
+}
+
+/** Lot and tick sizes of config/demo.json's markets. */
+export const DEMO_STEPS: Record<string, { lot: Decimal; tick: Decimal }> = {
+  'BTC-PERP': { lot: { digits: 1n, scale: 3 }, tick: { digits: 5n, scale: 1 } },
+  'ETH-PERP': { lot: { digits: 1n, scale: 2 }, tick: { digits: 5n, scale: 2 } },
+};
+
+/** `text` matched by /^[0-9]+(\.[0-9]+)?$/ as a decimal. */
+export function parseDecimalText(text: string): Decimal {
+  const [whole, fraction = ''] = text.split('.');
+  return { digits: BigInt(whole! + fraction), scale: fraction.length };
+}
+
+export function formatDecimal(d: Decimal): string {
+  const text = d.digits.toString().padStart(d.scale + 1, '0');
+  return d.scale === 0 ? text : `${text.slice(0, -d.scale)}.${text.slice(-d.scale)}`;
+}
+
+/** `n` steps as a decimal's text (n lots of 0.001 is "0.005" for 5). */
+export function stepsText(n: number, step: Decimal): string {
+  return formatDecimal({ digits: BigInt(n) * step.digits, scale: step.scale });
+}
+
+/** Texts of `min` to `max` steps (for generated orders). */
+export function stepsTextBetween(step: Decimal, min: number, max: number): fc.Arbitrary<string> {
+  return fc.integer({ min, max }).map((n) => stepsText(n, step));
+}
+
+/** `value / step` when it is a whole number, else null. */
+export function stepsOf(value: Decimal, step: Decimal): bigint | null {
+  const scale = Math.max(value.scale, step.scale);
+  const v = value.digits * 10n ** BigInt(scale - value.scale);
+  const s = step.digits * 10n ** BigInt(scale - step.scale);
+  return v % s === 0n ? v / s : null;
+}
+
+/** A new order as the venue link sent it. */
+export interface SentOrder {
+  symbol: string;
+  side: number;
+  type: number;
+  tif: number;
+  postOnly: boolean;
+  priceTicks: number;
+  qtyLots: number;
+}
+
+/** A replace as the venue link sent it. */
+export interface SentReplace {
+  orderId: number;
+  priceTicks: number;
+  qtyLots: number;
+}
+
+/** Records each new order and replace as the link sends it (and sends it as usual). */
+export function recordSent(link: VenueLink): { orders: SentOrder[]; replaces: SentReplace[] } {
+  const orders: SentOrder[] = [];
+  const replaces: SentReplace[] = [];
+  const sendNewOrder = link.sendNewOrder.bind(link);
+  link.sendNewOrder = (orderId, account, symbol, side, type, tif, postOnly, priceTicks, qtyLots, context) => {
+    orders.push({ symbol, side, type, tif, postOnly, priceTicks, qtyLots });
+    return sendNewOrder(orderId, account, symbol, side, type, tif, postOnly, priceTicks, qtyLots, context);
+  };
+  const sendReplace = link.sendReplace.bind(link);
+  link.sendReplace = (orderId, priceTicks, qtyLots, context) => {
+    replaces.push({ orderId, priceTicks, qtyLots });
+    return sendReplace(orderId, priceTicks, qtyLots, context);
+  };
+  return { orders, replaces };
+}
