@@ -1,16 +1,17 @@
-// Property: a logged-on FIX client sends NewOrderSingles, and replaces of its resting
-// order, well-formed or with one field removed, added (known, unknown or repeated
-// tags) or given another value (any, or another valid one: side 2 for 1), and each
-// gets exactly one answer (a Reject 35=3, an OrderCancelReject 35=9, or an
-// ExecutionReport). A message that is not a valid D or G (SPEC section 5) is refused
-// and reaches the venue in no form; what reaches the venue is exactly what the message
-// says, as an independent reading of its fields gives it (side, type, time in force,
-// post-only, price and quantity in ticks and lots; a replace's order, price and
-// quantity). The session goes on throughout.
+// Property: a logged-on FIX client sends NewOrderSingles, replaces of its resting
+// order, cancels and mass cancels, well-formed or with one field removed, added
+// (known, unknown or repeated tags) or given another value (any, or another valid one:
+// side 2 for 1), and each gets exactly one answer (a Reject 35=3, an
+// OrderCancelReject 35=9, an OrderMassCancelReport or an ExecutionReport). A message
+// that is not a valid D, G, F or q (SPEC section 5) is refused and reaches the venue in
+// no form; what reaches the venue is exactly what the message says, as an independent
+// reading of its fields gives it: a new order's side, type, time in force, post-only,
+// price and quantity in ticks and lots; a replace's or a cancel's order, and only on its
+// side; a mass cancel's account and market. The session goes on throughout.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import type { ExecutionReport, FixClient } from '../../src/client/fix-client.ts';
+import type { ExecutionReport, FixClient, MassCancelReport } from '../../src/client/fix-client.ts';
 import { Tag } from '../../src/fix/tags.ts';
 import { formatUtcTimestamp } from '../../src/fix/utc-timestamp.ts';
 import { OrderType, Side, TimeInForce } from '../../src/pipeline/request.ts';
@@ -20,8 +21,8 @@ import {
   type Decimal,
   parseDecimalText,
   recordSent,
+  type Sent,
   type SentOrder,
-  type SentReplace,
   stepsOf,
   stepsText,
   stepsTextBetween,
@@ -138,6 +139,13 @@ const order: fc.Arbitrary<Field[]> = fc.oneof(
 const replaceSpec = fc.record({
   qtyLots: fc.integer({ min: 1, max: 300 }),
   priceOffset: fc.integer({ min: -400, max: 400 }),
+  alteration: fc.option(alteration, { freq: 3 }),
+});
+
+/** A cancel (F) of one of the session's resting orders, or a mass cancel (q), maybe altered. */
+const cancelSpec = fc.record({
+  kind: fc.constantFrom('F' as const, 'F' as const, 'q' as const),
+  pick: fc.nat(),
   alteration: fc.option(alteration, { freq: 3 }),
 });
 
@@ -258,16 +266,57 @@ function readReplace(fields: [number, string][]): ReplaceReading | null {
   };
 }
 
+/** The fields of a message by tag, or null when one is repeated or one of `required` is missing. */
+function fieldsByTag(fields: [number, string][], required: readonly number[]): Map<number, string> | null {
+  const values = new Map<number, string>();
+  for (const [tag, value] of fields) {
+    if (values.has(tag)) return null;
+    values.set(tag, value);
+  }
+  return required.every((tag) => values.has(tag)) ? values : null;
+}
+
+const CL_ORD_ID = /^[A-Za-z0-9_-]{1,36}$/;
+
+/** The order an F cancels, or null when SPEC section 5 makes it no valid OrderCancelRequest. */
+function readCancel(
+  fields: [number, string][],
+): { origClOrdId: string; symbol: string; side: number } | null {
+  const values = fieldsByTag(fields, [Tag.ClOrdID, Tag.OrigClOrdID, Tag.Symbol, Tag.Side, Tag.TransactTime]);
+  if (values === null) return null;
+  const v = (tag: number) => values.get(tag)!;
+  if (!CL_ORD_ID.test(v(Tag.ClOrdID)) || !CL_ORD_ID.test(v(Tag.OrigClOrdID))) return null;
+  if (v(Tag.Side) !== '1' && v(Tag.Side) !== '2') return null;
+  if (!isUtcTimestamp(v(Tag.TransactTime))) return null;
+  return {
+    origClOrdId: v(Tag.OrigClOrdID),
+    symbol: v(Tag.Symbol),
+    side: v(Tag.Side) === '1' ? Side.BUY : Side.SELL,
+  };
+}
+
+/** The market a q cancels ('' for all), or null when it is no valid OrderMassCancelRequest. */
+function readMassCancel(fields: [number, string][]): { symbol: string } | null {
+  const values = fieldsByTag(fields, [Tag.ClOrdID, Tag.MassCancelRequestType]);
+  if (values === null || !CL_ORD_ID.test(values.get(Tag.ClOrdID)!)) return null;
+  const type = values.get(Tag.MassCancelRequestType);
+  if (type === '7') return { symbol: '' };
+  if (type !== '1' || !values.has(Tag.Symbol)) return null;
+  return { symbol: values.get(Tag.Symbol)! };
+}
+
 // --- the answers ------------------------------------------------------------------------
 
 type Answer =
   | { kind: 'reject'; text: string }
   | { kind: 'business-reject'; text: string }
   | { kind: 'cancel-reject'; text: string }
+  | { kind: 'mass-report'; report: MassCancelReport }
   | { kind: 'report'; report: ExecutionReport };
 
 /** The reject code in front of a report's or a refusal's text (`CODE: message`), or ''. */
 const codeOf = (text: string | undefined) => /^([A-Z_]+):/.exec(text ?? '')?.[1] ?? '';
+const answerCode = (answer: Answer) => codeOf('report' in answer ? answer.report.text : answer.text);
 
 /**
  * The one answer to the message sent as `seq` with ClOrdID `id` (as sent, if any): a Reject
@@ -299,6 +348,9 @@ function answerTo(
       client.on('orderCancelReject', (r) => {
         if (id !== undefined && r.clOrdId === id) done({ kind: 'cancel-reject', text: r.text ?? '' });
       }),
+      client.on('massCancelReport', (r) => {
+        if (id !== undefined && r.clOrdId === id) done({ kind: 'mass-report', report: r });
+      }),
       client.on('executionReport', (r) => {
         if (id !== undefined && r.clOrdId === id && execTypes.includes(r.execType)) {
           done({ kind: 'report', report: r });
@@ -311,11 +363,10 @@ function answerTo(
   });
 }
 
-describe('FIX order fuzz: NewOrderSingles and replaces, well-formed or altered, on a logged-on session', () => {
+describe('FIX order fuzz: new orders, replaces and cancels, well-formed or altered, on a logged-on session', () => {
   let fx: Fixture;
   const clients = new Clients();
-  let forwarded: SentOrder[] = [];
-  let replaces: SentReplace[] = [];
+  let sent: Sent;
 
   before(async () => {
     fx = await startFixture({
@@ -332,7 +383,7 @@ describe('FIX order fuzz: NewOrderSingles and replaces, well-formed or altered, 
         }
       },
     });
-    ({ orders: forwarded, replaces } = recordSent(fx.firewall.link));
+    sent = recordSent(fx.firewall.link);
   });
   after(async () => {
     await clients.closeAll();
@@ -355,23 +406,26 @@ describe('FIX order fuzz: NewOrderSingles and replaces, well-formed or altered, 
           const shown = fields.map(([t, v]) => `${t}=${v}`).join('|');
           const seq = client.reserveSeqNum();
           const answered = answerTo(client, seq, id, ['0', '8']);
-          const before = forwarded.length;
+          const before = sent.orders.length;
           client.sendRaw(encode('D', [...header(client.senderCompId, seq), ...fields]));
           const answer = await answered;
-          const sent = forwarded.slice(before);
+          const orders = sent.orders.slice(before);
           const reading = readOrder(fields);
-          const code =
-            answer.kind === 'report' ? (/^([A-Z_]+):/.exec(answer.report.text ?? '')?.[1] ?? '') : '';
+          const code = answer.kind === 'report' ? codeOf(answer.report.text) : '';
 
           if (answer.kind === 'report' && answer.report.execType === '0') {
             count('accepted');
-            assertSentAsRead(reading, sent, shown);
+            assertSentAsRead(reading, orders, shown);
           } else if (answer.kind === 'report' && (code === 'VENUE_REJECT' || code === 'VENUE_TIMEOUT')) {
             count(code);
-            assertSentAsRead(reading, sent, shown);
+            assertSentAsRead(reading, orders, shown);
           } else {
             count(answer.kind === 'report' ? code : answer.kind);
-            assert.equal(sent.length, 0, `refused (${answer.kind} ${code}), yet sent to the venue: ${shown}`);
+            assert.equal(
+              orders.length,
+              0,
+              `refused (${answer.kind} ${code}), yet sent to the venue: ${shown}`,
+            );
             assert.notEqual(answer.kind, 'business-reject', `35=j for a D: ${shown}`);
             if (reading === null) {
               // Not a valid D: a Reject, unless its symbol names no market, which is told first.
@@ -395,14 +449,7 @@ describe('FIX order fuzz: NewOrderSingles and replaces, well-formed or altered, 
   it('answers each replace once, refuses what is not a valid G, and sends on exactly the replace a G says', async () => {
     const market = fx.firewall.runtime.model.markets.get('BTC-PERP')!;
     const { lot, tick } = DEMO_STEPS['BTC-PERP']!;
-    // A trade at 65000 gives the market its reference price, around which the replaces go.
-    const trade = { symbol: 'BTC-PERP', type: 'limit', qty: '0.001', price: '65000' } as const;
-    await fx.rest('MM2-rest').placeOrder({ ...trade, clOrdId: clOrdId('maker'), side: 'sell' });
-    await fx.rest('MM1-rest').placeOrder({ ...trade, clOrdId: clOrdId('taker'), side: 'buy' });
-    for (let i = 0; fx.firewall.runtime.tables.referencePriceTicks(market.index) === 0; i++) {
-      assert.ok(i < 500, 'the trade set no reference price');
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await giveReferencePrice();
     const outcomes = new Map<string, number>();
     const count = (outcome: string) => outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
     await fc.assert(
@@ -440,12 +487,12 @@ describe('FIX order fuzz: NewOrderSingles and replaces, well-formed or altered, 
           const shown = fields.map(([t, v]) => `${t}=${v}`).join('|');
           const seq = client.reserveSeqNum();
           const answered = answerTo(client, seq, id, ['5', '8']);
-          const before = replaces.length;
+          const before = sent.replaces.length;
           client.sendRaw(encode('G', [...header(client.senderCompId, seq), ...fields]));
           const answer = await answered;
-          const sent = replaces.slice(before);
+          const replaces = sent.replaces.slice(before);
           const reading = readReplace(fields);
-          const code = answer.kind === 'report' ? codeOf(answer.report.text) : codeOf(answer.text);
+          const code = answerCode(answer);
           const wentOut =
             (answer.kind === 'report' && answer.report.execType === '5') ||
             (answer.kind === 'cancel-reject' && (code === 'VENUE_REJECT' || code === 'VENUE_TIMEOUT'));
@@ -456,7 +503,7 @@ describe('FIX order fuzz: NewOrderSingles and replaces, well-formed or altered, 
             assert.equal(reading.symbol, 'BTC-PERP', shown);
             assert.equal(reading.side, Side.BUY, shown);
             assert.deepEqual(
-              sent,
+              replaces,
               [
                 {
                   orderId,
@@ -475,7 +522,11 @@ describe('FIX order fuzz: NewOrderSingles and replaces, well-formed or altered, 
                   ? code
                   : answer.kind,
             );
-            assert.equal(sent.length, 0, `refused (${answer.kind} ${code}), yet sent to the venue: ${shown}`);
+            assert.equal(
+              replaces.length,
+              0,
+              `refused (${answer.kind} ${code}), yet sent to the venue: ${shown}`,
+            );
             assert.ok(
               answer.kind === 'reject' || answer.kind === 'cancel-reject',
               `a refused replace answers 35=3 or 35=9, not ${answer.kind}: ${shown}`,
@@ -492,10 +543,143 @@ describe('FIX order fuzz: NewOrderSingles and replaces, well-formed or altered, 
       assert.ok((outcomes.get(outcome) ?? 0) > 0, `no ${outcome}: ${seen}`);
   });
 
-  function assertSentAsRead(reading: Reading | null, sent: SentOrder[], shown: string): void {
+  it('answers each cancel and mass cancel once, and sends on only what a valid F or q names', async () => {
+    await giveReferencePrice();
+    const outcomes = new Map<string, number>();
+    const count = (outcome: string) => outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+    await fc.assert(
+      fc.asyncProperty(fc.array(cancelSpec, { minLength: 1, maxLength: 3 }), async (specs) => {
+        const client = await clients.connect(fx, 'MM1-fix', { cancelOnDisconnect: true });
+        // The session's resting orders: clOrdId -> orderId.
+        const live = new Map<string, number>();
+        for (const percent of [3, 4]) {
+          const id = clOrdId('rest');
+          live.set(id, await restingBuy(client, id, percent));
+        }
+        for (const spec of specs) {
+          const ids = [...live.keys()];
+          const valid: [number, string][] =
+            spec.kind === 'F'
+              ? [
+                  [Tag.ClOrdID, clOrdId('cx')],
+                  [Tag.OrigClOrdID, ids.length > 0 ? ids[spec.pick % ids.length]! : 'none-left'],
+                  [Tag.Symbol, 'BTC-PERP'],
+                  [Tag.Side, '1'],
+                  [Tag.TransactTime, formatUtcTimestamp(Date.now())],
+                ]
+              : spec.pick % 3 === 0
+                ? [
+                    [Tag.ClOrdID, clOrdId('mx')],
+                    [Tag.MassCancelRequestType, '7'],
+                  ]
+                : [
+                    [Tag.ClOrdID, clOrdId('mx')],
+                    [Tag.MassCancelRequestType, '1'],
+                    [Tag.Symbol, spec.pick % 3 === 1 ? 'BTC-PERP' : 'ETH-PERP'],
+                  ];
+          const fields =
+            spec.alteration === null ? valid : (alter(valid, spec.alteration) as [number, string][]);
+          const id = fields.find(([tag]) => tag === Tag.ClOrdID)?.[1];
+          const shown = `${spec.kind} ${fields.map(([t, v]) => `${t}=${v}`).join('|')}`;
+          const seq = client.reserveSeqNum();
+          const answered = answerTo(client, seq, id, ['4', '8']);
+          const cancelsBefore = sent.cancels.length;
+          const massBefore = sent.massCancels.length;
+          client.sendRaw(encode(spec.kind, [...header(client.senderCompId, seq), ...fields]));
+          const answer = await answered;
+          const cancels = sent.cancels.slice(cancelsBefore);
+          const massCancels = sent.massCancels.slice(massBefore);
+          count(`${spec.kind} ${answer.kind} ${answerCode(answer)}`);
+          assert.ok(answer.kind !== 'business-reject', `35=j for ${shown}`);
+          if (spec.kind === 'F') {
+            assert.equal(massCancels.length, 0, shown);
+            const reading = readCancel(fields);
+            if (cancels.length > 0) {
+              // What went out is the cancel of exactly the order the F names, on its side and market.
+              assert.ok(reading !== null, `sent on, but not a valid F: ${shown}`);
+              assert.equal(reading.symbol, 'BTC-PERP', shown);
+              assert.equal(reading.side, Side.BUY, shown);
+              assert.deepEqual(cancels, [live.get(reading.origClOrdId)], shown);
+            }
+            if (answer.kind === 'report' && answer.report.execType === '4') {
+              assert.equal(cancels.length, 1, `canceled without a cancel sent: ${shown}`);
+              live.delete(reading!.origClOrdId);
+            } else if (answer.kind === 'reject') {
+              assert.equal(cancels.length, 0, shown);
+            } else {
+              assert.equal(answer.kind, 'cancel-reject', `a refused F answers 35=3 or 35=9: ${shown}`);
+            }
+            if (reading === null)
+              assert.ok(answer.kind === 'reject' || answer.kind === 'cancel-reject', shown);
+          } else {
+            assert.equal(cancels.length, 0, shown);
+            const reading = readMassCancel(fields);
+            if (massCancels.length > 0) {
+              assert.ok(reading !== null, `sent on, but not a valid q: ${shown}`);
+              assert.deepEqual(massCancels, [{ account: 'MM1', symbol: reading.symbol }], shown);
+              assert.equal(answer.kind, 'mass-report', shown);
+              if (reading.symbol === '' || reading.symbol === 'BTC-PERP') live.clear();
+            } else {
+              assert.ok(
+                answer.kind === 'reject' || (answer.kind === 'mass-report' && answer.report.response === '0'),
+                `refused without a Reject or a 531=0 report: ${shown}`,
+              );
+            }
+            if (reading === null) assert.ok(massCancels.length === 0, shown);
+          }
+          assert.ok(client.isActive, `the session ended after ${shown}`);
+        }
+        await client.logout();
+      }),
+      { seed: SEED, numRuns: RUNS, endOnFailure: true, includeErrorInReport: true },
+    );
+    const seen = JSON.stringify([...outcomes]);
+    for (const outcome of [
+      'F report ',
+      'F reject INVALID_REQUEST',
+      'q mass-report ',
+      'q reject INVALID_REQUEST',
+    ])
+      assert.ok((outcomes.get(outcome) ?? 0) > 0, `no ${outcome}: ${seen}`);
+  });
+
+  /** A trade at 65000 gives BTC-PERP its reference price (if it has none yet), around which resting orders go. */
+  async function giveReferencePrice(): Promise<void> {
+    const market = fx.firewall.runtime.model.markets.get('BTC-PERP')!;
+    if (fx.firewall.runtime.tables.referencePriceTicks(market.index) > 0) return;
+    const trade = { symbol: 'BTC-PERP', type: 'limit', qty: '0.001', price: '65000' } as const;
+    await fx.rest('MM2-rest').placeOrder({ ...trade, clOrdId: clOrdId('maker'), side: 'sell' });
+    await fx.rest('MM1-rest').placeOrder({ ...trade, clOrdId: clOrdId('taker'), side: 'buy' });
+    for (let i = 0; fx.firewall.runtime.tables.referencePriceTicks(market.index) === 0; i++) {
+      assert.ok(i < 500, 'the trade set no reference price');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  /** A post-only buy of 0.010 BTC-PERP `percent` under the reference, resting: its orderId. */
+  async function restingBuy(client: FixClient, id: string, percent: number): Promise<number> {
+    const market = fx.firewall.runtime.model.markets.get('BTC-PERP')!;
+    const ticks = Math.floor(
+      (fx.firewall.runtime.tables.referencePriceTicks(market.index) * (100 - percent)) / 100,
+    );
+    client.newOrder({
+      clOrdId: id,
+      symbol: 'BTC-PERP',
+      side: 'buy',
+      type: 'limit',
+      qty: '0.010',
+      price: market.tick.format(ticks),
+      postOnly: true,
+    });
+    const ack = await client.waitFor('executionReport', (r) => r.clOrdId === id, 5000);
+    assert.equal(ack.execType, '0', ack.text);
+    return Number(ack.orderId);
+  }
+
+  function assertSentAsRead(reading: Reading | null, orders: SentOrder[], shown: string): void {
     assert.ok(reading !== null, `accepted, but not a valid D: ${shown}`);
-    assert.equal(sent.length, 1, shown);
-    const venue = sent[0]!;
+    assert.equal(orders.length, 1, shown);
+    const venue = orders[0]!;
     const steps = DEMO_STEPS[reading.symbol];
     assert.ok(steps, `accepted on an unknown market: ${shown}`);
     assert.deepEqual(

@@ -62,10 +62,24 @@ export interface SentReplace {
   qtyLots: number;
 }
 
-/** Records each new order and replace as the link sends it (and sends it as usual). */
-export function recordSent(link: VenueLink): { orders: SentOrder[]; replaces: SentReplace[] } {
-  const orders: SentOrder[] = [];
-  const replaces: SentReplace[] = [];
+/** A mass cancel as the venue link sent it ('' for every market). */
+export interface SentMassCancel {
+  account: string;
+  symbol: string;
+}
+
+export interface Sent {
+  orders: SentOrder[];
+  replaces: SentReplace[];
+  /** The order id of each cancel. */
+  cancels: number[];
+  massCancels: SentMassCancel[];
+}
+
+/** Records each request as the link sends it (and sends it as usual). */
+export function recordSent(link: VenueLink): Sent {
+  const sent: Sent = { orders: [], replaces: [], cancels: [], massCancels: [] };
+  const { orders, replaces, cancels, massCancels } = sent;
   const sendNewOrder = link.sendNewOrder.bind(link);
   link.sendNewOrder = (orderId, account, symbol, side, type, tif, postOnly, priceTicks, qtyLots, context) => {
     orders.push({ symbol, side, type, tif, postOnly, priceTicks, qtyLots });
@@ -76,5 +90,15 @@ export function recordSent(link: VenueLink): { orders: SentOrder[]; replaces: Se
     replaces.push({ orderId, priceTicks, qtyLots });
     return sendReplace(orderId, priceTicks, qtyLots, context);
   };
-  return { orders, replaces };
+  const sendCancel = link.sendCancel.bind(link);
+  link.sendCancel = (orderId, context) => {
+    cancels.push(orderId);
+    return sendCancel(orderId, context);
+  };
+  const sendMassCancel = link.sendMassCancel.bind(link);
+  link.sendMassCancel = (account, symbol, context) => {
+    massCancels.push({ account, symbol });
+    return sendMassCancel(account, symbol, context);
+  };
+  return sent;
 }
