@@ -5,8 +5,9 @@
 // the one table under that code's HTTP status, never INTERNAL. A body that is not
 // a valid order is refused as INVALID_REQUEST and reaches the venue in no form; a
 // 201 always stands for exactly the order the body says, as the venue received it
-// (checked against an independent reading of the body). Afterwards the firewall
-// still takes a normal order.
+// (checked against an independent reading of the body); a cancel goes out only for a
+// DELETE that was taken, a mass cancel only for a cancel-all, of the account and the
+// body's market (or all). Afterwards the firewall still takes a normal order.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
@@ -29,6 +30,8 @@ import {
   type Decimal,
   parseDecimalText,
   recordSent,
+  type Sent,
+  type SentMassCancel,
   type SentOrder,
   stepsOf,
   stepsTextBetween,
@@ -128,6 +131,17 @@ const alteredOrder: fc.Arbitrary<Entry[]> = fc
 
 const body: fc.Arbitrary<Body> = fc.oneof(
   {
+    // A cancel-all's body.
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('entries' as const),
+      entries: fc
+        .constantFrom('BTC-PERP', 'ETH-PERP', 'NO-SUCH-PERP')
+        .map((symbol): Entry[] => [['symbol', symbol]]),
+      encoding: fc.constantFrom('json' as const, 'msgpack' as const),
+    }),
+  },
+  {
     weight: 4,
     arbitrary: fc.record({
       kind: fc.constant('entries' as const),
@@ -171,7 +185,7 @@ const body: fc.Arbitrary<Body> = fc.oneof(
 
 const route = fc.oneof(
   { weight: 8, arbitrary: fc.constant({ method: 'POST', path: '/api/v1/orders' }) },
-  { weight: 1, arbitrary: fc.constant({ method: 'POST', path: '/api/v1/orders/cancel-all' }) },
+  { weight: 2, arbitrary: fc.constant({ method: 'POST', path: '/api/v1/orders/cancel-all' }) },
   {
     weight: 1,
     arbitrary: fc
@@ -354,7 +368,7 @@ describe('REST fuzz: any request to the REST edge', () => {
   let fx: Fixture;
   let port: number;
   let mm1: Credentials;
-  let forwarded: SentOrder[] = [];
+  let sent: Sent;
 
   before(async () => {
     fx = await startFirewallFixture({
@@ -365,7 +379,7 @@ describe('REST fuzz: any request to the REST edge', () => {
     });
     port = fx.firewall.port;
     mm1 = fx.credentials['MM1-rest']!;
-    forwarded = recordSent(fx.firewall.link).orders;
+    sent = recordSent(fx.firewall.link);
   });
   after(async () => {
     await fx.stop();
@@ -459,6 +473,38 @@ describe('REST fuzz: any request to the REST edge', () => {
     return code;
   }
 
+  /** A cancel goes out only for a DELETE the firewall took; a mass cancel only for a cancel-all, of the body's market (or all). */
+  function checkCancels(
+    r: FuzzRequest,
+    bytes: Uint8Array | undefined,
+    res: RawResponse,
+    cancels: number[],
+    massCancels: SentMassCancel[],
+  ): void {
+    const shown = `${r.method} ${r.path} ${res.status} ${Buffer.from(bytes ?? [])
+      .toString('latin1')
+      .slice(0, 200)}`;
+    const tookIt = res.status === 200 || res.status === 422 || res.status === 504;
+    const isDelete = r.method === 'DELETE' && isRouted(r.method, r.path);
+    const isCancelAll = r.method === 'POST' && withoutQuery(r.path) === '/api/v1/orders/cancel-all';
+    if (cancels.length > 0)
+      assert.ok(isDelete && tookIt && cancels.length === 1, `a cancel sent for ${shown}`);
+    if (isDelete && res.status === 200)
+      assert.equal(cancels.length, 1, `canceled without a cancel sent: ${shown}`);
+    if (massCancels.length > 0) assert.ok(isCancelAll && tookIt, `a mass cancel sent for ${shown}`);
+    if (isCancelAll && res.status === 200) {
+      const mediaType = (r.contentType ?? '').split(';', 1)[0]!.trim().toLowerCase();
+      const decoded =
+        bytes === undefined || bytes.length === 0
+          ? {}
+          : mediaType === 'application/msgpack'
+            ? unpack(bytes)
+            : JSON.parse(new TextDecoder().decode(bytes));
+      const symbol = (decoded as { symbol?: string }).symbol ?? '';
+      assert.deepEqual(massCancels, [{ account: 'MM1', symbol }], shown);
+    }
+  }
+
   function assertForwardedAsSent(
     r: FuzzRequest,
     bytes: Uint8Array | undefined,
@@ -492,14 +538,25 @@ describe('REST fuzz: any request to the REST edge', () => {
       fc.asyncProperty(fc.array(request, { minLength: 1, maxLength: 4 }), async (requests) => {
         for (const r of requests) {
           const bytes = bodyBytes(r.body);
-          const before = forwarded.length;
+          const before = {
+            orders: sent.orders.length,
+            cancels: sent.cancels.length,
+            mass: sent.massCancels.length,
+          };
           const res = await send(port, {
             method: r.method,
             path: r.path,
             headers: headersFor(r, bytes),
             ...(bytes !== undefined ? { body: bytes } : {}),
           });
-          const outcome = check(r, bytes, res, forwarded.slice(before));
+          const outcome = check(r, bytes, res, sent.orders.slice(before.orders));
+          checkCancels(
+            r,
+            bytes,
+            res,
+            sent.cancels.slice(before.cancels),
+            sent.massCancels.slice(before.mass),
+          );
           outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
         }
       }),
