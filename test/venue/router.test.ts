@@ -2,87 +2,17 @@
 // TCP to a controllable fake venue: each venue answer must land in the
 // registry's counters and reach the right owner (SPEC section 6).
 import assert from 'node:assert/strict';
-import { describe, type TestContext, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { PASS, RejectCode } from '../../src/pipeline/reject-codes.ts';
-import { Action, type OrderRequest, Side, TimeInForce } from '../../src/pipeline/request.ts';
+import { Action, Side, TimeInForce } from '../../src/pipeline/request.ts';
 import type { PendingRequest } from '../../src/routing/order-owner.ts';
-import { OrderRouter } from '../../src/routing/order-router.ts';
-import type { AccountState } from '../../src/state/accounts.ts';
 import { KillSwitch } from '../../src/state/kill-switch.ts';
-import { type OrderRecord, OrderStatus } from '../../src/state/order-registry.ts';
+import { OrderStatus } from '../../src/state/order-registry.ts';
 import type { NewOrderMessage, VenueEvent } from '../../src/venue/codec.ts';
-import { VenueLink, type VenueLinkOptions } from '../../src/venue/link.ts';
-import { makeFixture } from '../pipeline/fixture.ts';
-import { defaultAnswer, FakeVenue, type OrderFlowRequest } from './support/fake-venue.ts';
+import { defaultAnswer, type OrderFlowRequest } from './support/fake-venue.ts';
 import { RecordingOwner } from './support/recording-owner.ts';
+import { setupRouter as setup } from './support/router-fixture.ts';
 import { sleep, waitUntil } from './support/wait.ts';
-
-const MARKETS: Record<string, number> = { 'BTC-PERP': 0, 'ETH-PERP': 1 };
-
-/** A registry, a router, a link and a fake venue, all torn down after the test. */
-async function setup(t: TestContext, linkOptions: Partial<VenueLinkOptions> = {}) {
-  const fx = makeFixture();
-  /** The router's log lines, as "level message". */
-  const logged: string[] = [];
-  const mm2: AccountState = { ...fx.account, id: 'MM2', index: 1 };
-  const accounts = [fx.account, mm2];
-  const venue = await FakeVenue.start();
-  const router = new OrderRouter({
-    orders: fx.orders,
-    tables: fx.tables,
-    marketIndexOf: (symbol) => MARKETS[symbol] ?? -1,
-    accountIdOf: (index) => accounts[index]?.id,
-    log: (level, _fields, message) => logged.push(`${level} ${message}`),
-  });
-  const link = new VenueLink({
-    host: '127.0.0.1',
-    port: venue.port,
-    timeoutMs: 10_000,
-    firewallId: 'fw-router-test',
-    handler: router,
-    heartbeatMs: 50,
-    reconnectMinMs: 10,
-    reconnectMaxMs: 40,
-    ...linkOptions,
-  });
-  router.attach(link);
-  t.after(async () => {
-    await link.stop();
-    await venue.close();
-  });
-  link.start();
-  await waitUntil(() => link.isUp, 'the link to come up');
-
-  /** Submits a new order (a limit buy of 1000 lots at 130,000 unless told otherwise); returns its record. */
-  function place(owner: RecordingOwner | null, fields: Partial<OrderRequest> = {}): OrderRecord {
-    const req = fx.newOrder(fields);
-    assert.equal(router.submitNewOrder(req, owner), PASS);
-    const record = fx.orders.findLive(req.account!.index, req.clOrdId);
-    assert.ok(record, `order ${req.clOrdId} is registered`);
-    return record;
-  }
-
-  /** Places an order and waits for the venue's ack. */
-  async function placeAcked(owner: RecordingOwner, fields: Partial<OrderRequest> = {}): Promise<OrderRecord> {
-    const before = owner.of('accepted').length;
-    const record = place(owner, fields);
-    await waitUntil(() => owner.of('accepted').length === before + 1, `the ack of ${record.clOrdId}`);
-    assert.equal(record.status, OrderStatus.NEW);
-    return record;
-  }
-
-  /** Open orders, open buy and sell lots and position of an account in a market. */
-  function counters(accountIndex = 0, marketIndex = 0) {
-    return {
-      openOrders: fx.tables.openOrderCount(accountIndex),
-      openBuy: fx.tables.openBuyLots(accountIndex, marketIndex),
-      openSell: fx.tables.openSellLots(accountIndex, marketIndex),
-      position: fx.tables.positionLots(accountIndex, marketIndex),
-    };
-  }
-
-  return { fx, mm2, venue, router, link, place, placeAcked, counters, logged };
-}
 
 /** The fields of a pending request these tests check (it may carry more, e.g. for FIX). */
 function pendingFields(request: PendingRequest) {
