@@ -139,16 +139,26 @@ function priceWithinLimits(req: OrderRequest, market: MarketState, tables: Share
   }
 
   // Two-sided collar: |price - reference| <= reference * collarBps / 10000, in integers.
-  if (!isMarketOrder && reference !== 0) {
-    const distance = Math.abs(req.priceTicks - reference);
-    if (distance * 10000 > reference * market.collarBps) {
-      const low = Math.ceil(reference - (reference * market.collarBps) / 10000);
-      const high = Math.floor(reference + (reference * market.collarBps) / 10000);
-      req.detail = `price ${market.tick.format(req.priceTicks)} is outside ${market.tick.format(low)}..${market.tick.format(high)} (reference ${market.tick.format(reference)} +/- ${market.collarBps} bps)`;
-      return RejectCode.PRICE_COLLAR;
-    }
+  if (!isMarketOrder && reference !== 0 && !withinCollar(req.priceTicks, reference, market.collarBps)) {
+    // The edge, exact (the reject path only): floor(reference * collarBps / 10000) ticks each way.
+    const edge = Number((BigInt(reference) * BigInt(market.collarBps)) / 10000n);
+    req.detail = `price ${market.tick.format(req.priceTicks)} is outside ${market.tick.format(reference - edge)}..${market.tick.format(reference + edge)} (reference ${market.tick.format(reference)} +/- ${market.collarBps} bps)`;
+    return RejectCode.PRICE_COLLAR;
   }
   return PASS;
+}
+
+/**
+ * |price - reference| * 10000 <= reference * collarBps, exactly: with fine ticks a price runs
+ * to 10^14 ticks and more, where the products pass 2^53 and floating point would let a price
+ * just outside the collar through.
+ */
+export function withinCollar(priceTicks: number, reference: number, collarBps: number): boolean {
+  const distance = Math.abs(priceTicks - reference);
+  const lhs = distance * 10000;
+  const rhs = reference * collarBps;
+  if (lhs <= Number.MAX_SAFE_INTEGER && rhs <= Number.MAX_SAFE_INTEGER) return lhs <= rhs;
+  return BigInt(distance) * 10000n <= BigInt(reference) * BigInt(collarBps);
 }
 
 /** qty * price <= limit, exactly, also when the product exceeds 2^53. */

@@ -2,10 +2,12 @@
 // tick or lot over fails, with the reject code of SPEC section 3.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import fc from 'fast-check';
 import { runPipeline } from '../../src/pipeline/pipeline.ts';
-import { notionalWithin } from '../../src/pipeline/pretrade.ts';
+import { notionalWithin, pretrade } from '../../src/pipeline/pretrade.ts';
 import { PASS, RejectCode } from '../../src/pipeline/reject-codes.ts';
 import { Action, OrderType, Side } from '../../src/pipeline/request.ts';
+import { DecimalStep } from '../../src/state/decimal.ts';
 import { MarketStatus } from '../../src/state/markets.ts';
 import { makeFixture, NOW } from './fixture.ts';
 
@@ -144,6 +146,61 @@ describe('reference price and collar', () => {
     assert.equal(
       runPipeline(f.newOrder({ priceTicks: 123_499, side: Side.SELL }), f.state, NOW),
       RejectCode.PRICE_COLLAR,
+    );
+  });
+
+  test('the collar is exact where reference x bps is beyond 2^53 (a fine tick, a large price)', () => {
+    const f = makeFixture();
+    // Tick 0.000000001: 136,771.912840881 is 136,771,912,840,881 ticks; a 50.85% collar.
+    const fine = {
+      ...f.btc,
+      tick: DecimalStep.parse('0.000000001'),
+      tickSize: '0.000000001',
+      collarBps: 5085,
+      maxNotionalUnits: Number.MAX_SAFE_INTEGER,
+    };
+    const reference = 136_771_912_840_881;
+    f.tables.setReferencePrice(0, reference);
+    // The exact edge: floor(reference x 5085 / 10000) ticks each way.
+    const edge = Number((BigInt(reference) * 5085n) / 10000n);
+    const order = (priceTicks: number, side: (typeof Side)[keyof typeof Side] = Side.BUY) =>
+      f.newOrder({ market: fine, priceTicks, qtyLots: 1, side });
+    assert.equal(runPipeline(order(reference + edge), f.state, NOW), PASS);
+    const above = order(reference + edge + 1);
+    assert.equal(runPipeline(above, f.state, NOW), RejectCode.PRICE_COLLAR, 'one tick above the collar');
+    assert.equal(runPipeline(order(reference - edge, Side.SELL), f.state, NOW), PASS);
+    assert.equal(runPipeline(order(reference - edge - 1, Side.SELL), f.state, NOW), RejectCode.PRICE_COLLAR);
+    // The message gives the exact bounds.
+    assert.match(above.detail, /outside 67223\.395161294\.\.206320\.430520468 /);
+  });
+
+  test('the collar agrees with exact integer arithmetic at every scale', () => {
+    const f = makeFixture();
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 2 ** 52 }),
+        fc.integer({ min: 0, max: 10_000 }),
+        fc.integer({ min: -3, max: 3 }),
+        fc.boolean(),
+        (reference, collarBps, offset, above) => {
+          const market = { ...f.btc, collarBps, maxNotionalUnits: Number.MAX_SAFE_INTEGER };
+          f.tables.setReferencePrice(0, reference);
+          const edge = (BigInt(reference) * BigInt(collarBps)) / 10000n;
+          const price = BigInt(reference) + (above ? edge : -edge) + BigInt(offset);
+          if (price < 1n || price > BigInt(Number.MAX_SAFE_INTEGER)) return;
+          const distance = price > BigInt(reference) ? price - BigInt(reference) : BigInt(reference) - price;
+          const inside = distance * 10000n <= BigInt(reference) * BigInt(collarBps);
+          const req = f.newOrder({ market, priceTicks: Number(price), qtyLots: 1, clOrdId: 'collar' });
+          // The pre-trade stage alone: the whole pipeline's rate limits would refuse most of the runs.
+          const verdict = pretrade(req, f.state, NOW);
+          assert.equal(
+            verdict,
+            inside ? PASS : RejectCode.PRICE_COLLAR,
+            `${price} against ${reference} +/- ${collarBps} bps`,
+          );
+        },
+      ),
+      { seed: 20261126, numRuns: 20_000 },
     );
   });
 });
