@@ -1,6 +1,7 @@
 // What the fuzz tests compare against: exact decimals independent of the
 // firewall's own (BigInt digits and a scale), the demo markets' steps, and a
 // record of what the firewall's venue link sends, taken on its way out.
+import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { VenueLink } from '../../../src/venue/link.ts';
 
@@ -101,4 +102,59 @@ export function recordSent(link: VenueLink): Sent {
     return sendMassCancel(account, symbol, context);
   };
   return sent;
+}
+
+/** A well-formed order of a demo market, in no wire form yet: each door's fuzz writes it its own way. */
+export interface GeneratedOrder {
+  symbol: 'BTC-PERP' | 'ETH-PERP';
+  side: 'buy' | 'sell';
+  type: 'limit' | 'market';
+  qty: string;
+  price: string;
+  tif: 'GTC' | 'IOC' | 'FOK' | 'DAY';
+  postOnly: boolean;
+  /** Whether the optional fields are written at all. */
+  hasTif: boolean;
+  hasPostOnly: boolean;
+}
+
+/** Orders priced within 1,000 ticks of the demo's reference prices, so that most pass the collar. */
+export const generatedOrder: fc.Arbitrary<GeneratedOrder> = fc
+  .constantFrom('BTC-PERP' as const, 'ETH-PERP' as const)
+  .chain((symbol) => {
+    const { lot, tick } = DEMO_STEPS[symbol]!;
+    const mid = symbol === 'BTC-PERP' ? 130_000 : 60_000; // ticks
+    return fc.record({
+      symbol: fc.constant(symbol),
+      side: fc.constantFrom('buy' as const, 'sell' as const),
+      type: fc.constantFrom('limit' as const, 'limit' as const, 'limit' as const, 'market' as const),
+      qty: stepsTextBetween(lot, 1, 300),
+      price: stepsTextBetween(tick, mid - 1_000, mid + 1_000),
+      tif: fc.constantFrom('GTC' as const, 'IOC' as const, 'FOK' as const, 'DAY' as const),
+      postOnly: fc.boolean(),
+      hasTif: fc.boolean(),
+      hasPostOnly: fc.boolean(),
+    });
+  });
+
+/** How often each outcome came up in a fuzz run, to show the run reached the ones it is about. */
+export class OutcomeTally {
+  private readonly counts = new Map<string, number>();
+
+  count(outcome: string): void {
+    this.counts.set(outcome, (this.counts.get(outcome) ?? 0) + 1);
+  }
+
+  has(outcome: string): boolean {
+    return this.counts.has(outcome);
+  }
+
+  /** Fails naming what was seen unless each of `outcomes` came up. */
+  assertReached(outcomes: readonly string[]): void {
+    for (const outcome of outcomes) assert.ok(this.counts.has(outcome), `no ${outcome} in ${this}`);
+  }
+
+  toString(): string {
+    return JSON.stringify([...this.counts]);
+  }
 }
