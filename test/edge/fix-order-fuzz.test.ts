@@ -17,14 +17,15 @@ import { formatUtcTimestamp } from '../../src/fix/utc-timestamp.ts';
 import { OrderType, Side, TimeInForce } from '../../src/pipeline/request.ts';
 import { Clients, clOrdId, encode, type Fixture, header, startFixture } from './support/fix-harness.ts';
 import {
+  assertSentAsRead,
   DEMO_STEPS,
   type Decimal,
   generatedOrder,
+  type OrderReading,
   OutcomeTally,
   parseDecimalText,
   recordSent,
   type Sent,
-  type SentOrder,
   stepsOf,
   stepsText,
 } from './support/venue-oracle.ts';
@@ -151,16 +152,6 @@ const TIF: Record<string, number> = {
   '4': TimeInForce.FOK,
 };
 
-interface Reading {
-  symbol: string;
-  side: number;
-  type: number;
-  tif: number;
-  postOnly: boolean;
-  qty: Decimal;
-  price: Decimal | null;
-}
-
 function isUtcTimestamp(text: string): boolean {
   const m = /^(\d{4})(\d{2})(\d{2})-(\d{2}):(\d{2}):(\d{2})(\.\d{3}|\.\d{6}|\.\d{9})?$/.exec(text);
   if (m === null) return false;
@@ -176,7 +167,7 @@ function isUtcTimestamp(text: string): boolean {
 }
 
 /** The order a D says, or null when SPEC section 5 makes it no valid NewOrderSingle. */
-function readOrder(fields: [number, string][]): Reading | null {
+function readOrder(fields: [number, string][]): OrderReading | null {
   const values = new Map<number, string>();
   for (const [tag, value] of fields) {
     if (values.has(tag)) return null; // a repeated tag
@@ -660,26 +651,5 @@ describe('FIX order fuzz: new orders, replaces and cancels, well-formed or alter
     const ack = await client.waitFor('executionReport', (r) => r.clOrdId === id, 5000);
     assert.equal(ack.execType, '0', ack.text);
     return Number(ack.orderId);
-  }
-
-  function assertSentAsRead(reading: Reading | null, orders: SentOrder[], shown: string): void {
-    assert.ok(reading !== null, `accepted, but not a valid D: ${shown}`);
-    assert.equal(orders.length, 1, shown);
-    const venue = orders[0]!;
-    const steps = DEMO_STEPS[reading.symbol];
-    assert.ok(steps, `accepted on an unknown market: ${shown}`);
-    assert.deepEqual(
-      venue,
-      {
-        symbol: reading.symbol,
-        side: reading.side,
-        type: reading.type,
-        tif: reading.tif,
-        postOnly: reading.postOnly,
-        priceTicks: reading.price === null ? venue.priceTicks : Number(stepsOf(reading.price, steps.tick)),
-        qtyLots: Number(stepsOf(reading.qty, steps.lot)),
-      },
-      shown,
-    );
   }
 });

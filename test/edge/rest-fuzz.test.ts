@@ -26,16 +26,15 @@ import {
   send,
 } from './support/rest-harness.ts';
 import {
-  DEMO_STEPS,
-  type Decimal,
+  assertSentAsRead,
   generatedOrder,
+  type OrderReading,
   OutcomeTally,
   parseDecimalText,
   recordSent,
   type Sent,
   type SentMassCancel,
   type SentOrder,
-  stepsOf,
 } from './support/venue-oracle.ts';
 
 type Fixture = Awaited<ReturnType<typeof startFirewallFixture>>;
@@ -291,18 +290,8 @@ function bodyBytes(b: Body): Uint8Array | undefined {
 const DECIMAL = /^(0|[1-9][0-9]*)(\.[0-9]+)?$/;
 const ORDER_FIELDS = new Set(['clOrdId', 'symbol', 'side', 'type', 'qty', 'price', 'tif', 'postOnly']);
 
-interface OracleOrder {
-  symbol: string;
-  side: number;
-  type: number;
-  tif: number;
-  postOnly: boolean;
-  qty: Decimal;
-  price: Decimal | null;
-}
-
 /** The body as the POST /api/v1/orders schema reads it: the order, or null when it is not a valid order. */
-function oracleOrder(bytes: Uint8Array | undefined, msgpack: boolean): OracleOrder | null {
+function oracleOrder(bytes: Uint8Array | undefined, msgpack: boolean): OrderReading | null {
   if (bytes === undefined || bytes.length === 0) return null;
   let decoded: unknown;
   try {
@@ -491,6 +480,7 @@ describe('REST fuzz: any request to the REST edge', () => {
     }
   }
 
+  /** The order a 201 (or a venue's refusal) stands for went to the venue exactly as the body says. */
   function assertForwardedAsSent(
     r: FuzzRequest,
     bytes: Uint8Array | undefined,
@@ -498,24 +488,7 @@ describe('REST fuzz: any request to the REST edge', () => {
     shown: string,
   ) {
     const mediaType = (r.contentType ?? '').split(';', 1)[0]!.trim().toLowerCase();
-    const order = oracleOrder(bytes, mediaType === 'application/msgpack');
-    assert.ok(order !== null, `accepted, but not a valid order: ${shown}`);
-    assert.equal(sent.length, 1, shown);
-    const venue = sent[0]!;
-    const steps = DEMO_STEPS[order.symbol]!;
-    assert.deepEqual(
-      venue,
-      {
-        symbol: order.symbol,
-        side: order.side,
-        type: order.type,
-        tif: order.tif,
-        postOnly: order.postOnly,
-        priceTicks: order.price === null ? venue.priceTicks : Number(stepsOf(order.price, steps.tick)),
-        qtyLots: Number(stepsOf(order.qty, steps.lot)),
-      },
-      shown,
-    );
+    assertSentAsRead(oracleOrder(bytes, mediaType === 'application/msgpack'), sent, shown);
   }
 
   it('answers every request with a code of the table, refuses what is not an order, and sends on exactly what it accepts', async () => {

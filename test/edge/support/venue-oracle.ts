@@ -45,6 +45,17 @@ export function stepsOf(value: Decimal, step: Decimal): bigint | null {
   return v % s === 0n ? v / s : null;
 }
 
+/** A new order as a message says it, read independently of the firewall (quantity and price as decimals). */
+export interface OrderReading {
+  symbol: string;
+  side: number;
+  type: number;
+  tif: number;
+  postOnly: boolean;
+  qty: Decimal;
+  price: Decimal | null;
+}
+
 /** A new order as the venue link sent it. */
 export interface SentOrder {
   symbol: string;
@@ -75,6 +86,31 @@ export interface Sent {
   /** The order id of each cancel. */
   cancels: number[];
   massCancels: SentMassCancel[];
+}
+
+/**
+ * Exactly one new order went to the venue, and it is `reading` in the ticks and lots of its demo
+ * market (a market order's price is the firewall's to choose).
+ */
+export function assertSentAsRead(reading: OrderReading | null, sent: SentOrder[], shown: string): void {
+  assert.ok(reading !== null, `sent on, but not a valid order: ${shown}`);
+  assert.equal(sent.length, 1, shown);
+  const venue = sent[0]!;
+  const steps = DEMO_STEPS[reading.symbol];
+  assert.ok(steps, `sent on for an unknown market: ${shown}`);
+  assert.deepEqual(
+    venue,
+    {
+      symbol: reading.symbol,
+      side: reading.side,
+      type: reading.type,
+      tif: reading.tif,
+      postOnly: reading.postOnly,
+      priceTicks: reading.price === null ? venue.priceTicks : Number(stepsOf(reading.price, steps.tick)),
+      qtyLots: Number(stepsOf(reading.qty, steps.lot)),
+    },
+    shown,
+  );
 }
 
 /** Records each request as the link sends it (and sends it as usual). */
