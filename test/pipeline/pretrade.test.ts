@@ -9,6 +9,7 @@ import { PASS, RejectCode } from '../../src/pipeline/reject-codes.ts';
 import { Action, OrderType, Side } from '../../src/pipeline/request.ts';
 import { DecimalStep } from '../../src/state/decimal.ts';
 import { MarketStatus } from '../../src/state/markets.ts';
+import { SharedTables } from '../../src/state/shared-tables.ts';
 import { makeFixture, NOW } from './fixture.ts';
 
 describe('market and kill switches', () => {
@@ -249,6 +250,49 @@ describe('open orders and position', () => {
     assert.equal(
       runPipeline(f.newOrder({ side: Side.SELL, qtyLots: 20_001, priceTicks: 100 }), f.state, NOW),
       RejectCode.MAX_POSITION,
+    );
+  });
+
+  test('max position agrees with exact integer arithmetic at every scale', () => {
+    const f = makeFixture();
+    const lots = fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }),
+        lots,
+        lots,
+        fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+        fc.boolean(),
+        fc.integer({ min: -2, max: 2 }),
+        (position, openBuy, openSell, qtyLots, buy, offset) => {
+          const t = SharedTables.create({ accounts: 1, markets: 1, keys: 1 });
+          t.addPosition(0, 0, position);
+          t.addOpen(0, 0, true, openBuy);
+          t.addOpen(0, 0, false, openSell);
+          // The exact worst case on the order's side (long for a buy, short for a sell), and a
+          // limit right at it, give or take two lots.
+          const worst = buy
+            ? BigInt(position) + BigInt(openBuy) + BigInt(qtyLots)
+            : -(BigInt(position) - BigInt(openSell) - BigInt(qtyLots));
+          const limit = (worst < 0n ? -worst : worst) + BigInt(offset);
+          if (limit < 0n || limit > BigInt(Number.MAX_SAFE_INTEGER)) return;
+          f.account.maxPositionLots[0] = Number(limit);
+          const market = {
+            ...f.btc,
+            maxQtyLots: Number.MAX_SAFE_INTEGER,
+            maxNotionalUnits: Number.MAX_SAFE_INTEGER,
+          };
+          const req = f.newOrder({ market, qtyLots, priceTicks: 1, side: buy ? Side.BUY : Side.SELL });
+          f.tables.setReferencePrice(0, 0);
+          const verdict = pretrade(req, { ...f.state, tables: t }, NOW);
+          assert.equal(
+            verdict,
+            worst <= limit ? PASS : RejectCode.MAX_POSITION,
+            `worst ${worst}, limit ${limit}`,
+          );
+        },
+      ),
+      { seed: 20261126, numRuns: 5_000 },
     );
   });
 });
