@@ -7,29 +7,9 @@ import {
   TimeInForce,
   type TimeInForceValue,
 } from '../../src/pipeline/request.ts';
-import type { NewOrderMessage, VenueEvent } from '../../src/venue/messages.ts';
-import { MatchingEngine, type VenueEventSink } from '../../src/venue/simulator/matching-engine.ts';
-
-/** An event and the connection it went to (0 for RefPrice, which goes to all). */
-type Routed = VenueEvent & { owner: number };
-
-function recordingSink(events: Routed[]): VenueEventSink {
-  return {
-    ack: (owner, requestId, orderId) => events.push({ owner, kind: 'ack', requestId, orderId }),
-    reject: (owner, requestId, orderId, reason) =>
-      events.push({ owner, kind: 'reject', requestId, orderId, reason }),
-    fill: (owner, orderId, qtyLots, priceTicks, leavesLots, tradeId) =>
-      events.push({ owner, kind: 'fill', orderId, qtyLots, priceTicks, leavesLots, tradeId }),
-    canceled: (owner, requestId, orderId) => events.push({ owner, kind: 'canceled', requestId, orderId }),
-    replaced: (owner, requestId, orderId, priceTicks, qtyLots, leavesLots) =>
-      events.push({ owner, kind: 'replaced', requestId, orderId, priceTicks, qtyLots, leavesLots }),
-    massCancelDone: (owner, requestId, count) =>
-      events.push({ owner, kind: 'massCancelDone', requestId, count }),
-    heartbeat: (owner, requestId, timestampNs) =>
-      events.push({ owner, kind: 'heartbeat', requestId, timestampNs }),
-    refPrice: (symbol, priceTicks) => events.push({ owner: 0, kind: 'refPrice', symbol, priceTicks }),
-  };
-}
+import type { NewOrderMessage } from '../../src/venue/messages.ts';
+import { MatchingEngine } from '../../src/venue/simulator/matching-engine.ts';
+import { type Routed, recordingSink } from './support/recording-sink.ts';
 
 const A = 1; // connection ids
 const B = 2;
