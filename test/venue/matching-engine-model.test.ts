@@ -46,16 +46,21 @@ class ModelVenue {
   handle(owner: number, m: VenueRequest): void {
     switch (m.kind) {
       case 'newOrder':
-        return this.newOrder(owner, m);
+        this.newOrder(owner, m);
+        return;
       case 'cancel': {
         const order = this.find(owner, m.orderId);
-        if (order === undefined) return this.reject(owner, m.requestId, m.orderId, 'UNKNOWN_ORDER');
+        if (order === undefined) {
+          this.reject(owner, m.requestId, m.orderId, 'UNKNOWN_ORDER');
+          return;
+        }
         this.drop(order);
         this.events.push({ owner, kind: 'canceled', requestId: m.requestId, orderId: m.orderId });
         return;
       }
       case 'replace':
-        return this.replace(owner, m);
+        this.replace(owner, m);
+        return;
       case 'massCancel': {
         let count = 0;
         for (const order of this.resting.filter((o) => o.owner === owner)) {
@@ -93,7 +98,10 @@ class ModelVenue {
     if (reason === null && m.postOnly && this.best(m.symbol, m.side, limit) !== undefined) {
       reason = 'POST_ONLY_WOULD_CROSS';
     }
-    if (reason !== null) return this.reject(owner, m.requestId, m.orderId, reason);
+    if (reason !== null) {
+      this.reject(owner, m.requestId, m.orderId, reason);
+      return;
+    }
     this.events.push({ owner, kind: 'ack', requestId: m.requestId, orderId: m.orderId });
     if (m.tif === TimeInForce.FOK) {
       const available = this.resting
@@ -129,13 +137,18 @@ class ModelVenue {
 
   private replace(owner: number, m: Extract<VenueRequest, { kind: 'replace' }>): void {
     const order = this.find(owner, m.orderId);
-    if (order === undefined) return this.reject(owner, m.requestId, m.orderId, 'UNKNOWN_ORDER');
+    if (order === undefined) {
+      this.reject(owner, m.requestId, m.orderId, 'UNKNOWN_ORDER');
+      return;
+    }
     if (m.qtyLots <= order.filledLots || m.priceTicks <= 0) {
-      return this.reject(owner, m.requestId, m.orderId, 'INVALID_REPLACE');
+      this.reject(owner, m.requestId, m.orderId, 'INVALID_REPLACE');
+      return;
     }
     const priceChanged = m.priceTicks !== order.priceTicks;
     if (order.postOnly && priceChanged && this.best(order.symbol, order.side, m.priceTicks) !== undefined) {
-      return this.reject(owner, m.requestId, m.orderId, 'POST_ONLY_WOULD_CROSS');
+      this.reject(owner, m.requestId, m.orderId, 'POST_ONLY_WOULD_CROSS');
+      return;
     }
     const keepsPriority = !priceChanged && m.qtyLots <= order.qtyLots;
     order.priceTicks = m.priceTicks;
