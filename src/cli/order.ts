@@ -18,7 +18,8 @@ Sends one signed order and prints the answer (JSON). REST by default; --fix
 logs on over FIX/WebSocket (URL ws://HOST:PORT/fix) with cancel-on-disconnect
 off (8013=N: the order outlives the session), sends a NewOrderSingle and
 prints the execution reports; without an answer within 5 s (or --wait-ms) the
-order's status is unknown, exit 1.
+order's status is unknown, exit 1. Over REST, a 504 (the venue did not answer in
+time) is followed by the order's state at the firewall after --wait-ms, exit 1.
 
   --key ID          API key id
   --secret-file F   file holding the HMAC-SHA256 secret (hmac-sha256 keys)
@@ -148,14 +149,35 @@ async function sendRestOrder(
   const client = new RestClient(url, credentials);
   const placed = await client.placeOrder(order);
   io.out(JSON.stringify({ status: placed.status, body: placed.body }));
+  if (placed.status === 504) {
+    // VENUE_TIMEOUT: the firewall forwarded the order and counts it as live, but the venue
+    // has not said whether it took it. Read it back, so the user sees where it stands and
+    // under which id to look again.
+    io.err(
+      `portcullis order: the venue did not answer in time; order ${order.clOrdId} may be live. Its state at the firewall after ${waitMs} ms follows ("new" until the venue answers).`,
+    );
+    await printState(client, order.clOrdId, waitMs, io, 'its state could not be read');
+    return 1;
+  }
   if (placed.status !== 201) return 1;
-  await new Promise((resolve) => setTimeout(resolve, waitMs));
   // The order is accepted: that is the exit code, even if reading its state back fails.
+  await printState(client, order.clOrdId, waitMs, io, 'accepted, but its state could not be read');
+  return 0;
+}
+
+/** Prints the order's state as the firewall has it `waitMs` from now (or why it could not). */
+async function printState(
+  client: RestClient,
+  clOrdId: string,
+  waitMs: number,
+  io: CommandIo,
+  failure: string,
+): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, waitMs));
   try {
-    const state = await client.getOrder(order.clOrdId);
+    const state = await client.getOrder(clOrdId);
     io.out(JSON.stringify({ status: state.status, body: state.body }));
   } catch (error) {
-    io.err(`portcullis order: accepted, but its state could not be read: ${(error as Error).message}`);
+    io.err(`portcullis order: ${failure}: ${(error as Error).message} (clOrdId ${clOrdId})`);
   }
-  return 0;
 }
