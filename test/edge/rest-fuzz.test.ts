@@ -491,6 +491,65 @@ describe('REST fuzz: any request to the REST edge', () => {
     assertSentAsRead(oracleOrder(bytes, mediaType === 'application/msgpack'), sent, shown);
   }
 
+  it('sends on exactly what each accepted body says when requests arrive together', async () => {
+    // The edge reuses one request object for every request: the processing up to the forward
+    // must be synchronous, or concurrent requests would take each other's fields.
+    const orders = fc.oneof({ weight: 3, arbitrary: validOrder }, { weight: 1, arbitrary: alteredOrder });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(orders, fc.constantFrom('json' as const, 'msgpack' as const)), {
+          minLength: 2,
+          maxLength: 12,
+        }),
+        async (batch) => {
+          const before = sent.orders.length;
+          const requests = batch.map(([entries, encoding]) => {
+            const body: Body = { kind: 'entries', entries, encoding };
+            const r: FuzzRequest = {
+              method: 'POST',
+              path: '/api/v1/orders',
+              contentType: encoding === 'json' ? 'application/json' : 'application/msgpack',
+              accept: null,
+              auth: 'ok',
+              body,
+            };
+            return { r, bytes: bodyBytes(body) };
+          });
+          const answers = await Promise.all(
+            requests.map(({ r, bytes }) =>
+              send(port, { method: r.method, path: r.path, headers: headersFor(r, bytes), body: bytes! }),
+            ),
+          );
+          // Each order that went out, by the id its 201 (or its refusal by the venue) carries.
+          const byId = new Map<number, SentOrder>();
+          sent.orders.slice(before).forEach((order, k) => byId.set(sent.orderIds[before + k]!, order));
+          let wentOut = 0;
+          answers.forEach((res, k) => {
+            const { r, bytes } = requests[k]!;
+            const shown = Buffer.from(bytes ?? []).toString('latin1');
+            if (res.status === 201) {
+              wentOut++;
+              const orderId = Number((res.data as { orderId: string }).orderId);
+              const order = byId.get(orderId);
+              assert.ok(order, `201 for order ${orderId}, which did not go to the venue: ${shown}`);
+              assertForwardedAsSent(r, bytes, [order], shown);
+            } else {
+              const code = (res.data as { error?: { code?: string } }).error?.code;
+              assert.notEqual(code, 'INTERNAL', shown);
+              if (code === 'VENUE_REJECT' || code === 'VENUE_TIMEOUT') wentOut++;
+            }
+          });
+          assert.equal(
+            sent.orders.length - before,
+            wentOut,
+            'orders sent on against orders the answers account for',
+          );
+        },
+      ),
+      { seed: SEED, numRuns: Math.ceil(RUNS / 6), endOnFailure: true, includeErrorInReport: true },
+    );
+  });
+
   it('answers every request with a code of the table, refuses what is not an order, and sends on exactly what it accepts', async () => {
     const outcomes = new OutcomeTally();
     await fc.assert(

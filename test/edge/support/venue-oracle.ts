@@ -82,6 +82,8 @@ export interface SentMassCancel {
 
 export interface Sent {
   orders: SentOrder[];
+  /** The firewall's order id of each of `orders`. */
+  orderIds: number[];
   replaces: SentReplace[];
   /** The order id of each cancel. */
   cancels: number[];
@@ -115,11 +117,12 @@ export function assertSentAsRead(reading: OrderReading | null, sent: SentOrder[]
 
 /** Records each request as the link sends it (and sends it as usual). */
 export function recordSent(link: VenueLink): Sent {
-  const sent: Sent = { orders: [], replaces: [], cancels: [], massCancels: [] };
-  const { orders, replaces, cancels, massCancels } = sent;
+  const sent: Sent = { orders: [], orderIds: [], replaces: [], cancels: [], massCancels: [] };
+  const { orders, orderIds, replaces, cancels, massCancels } = sent;
   const sendNewOrder = link.sendNewOrder.bind(link);
   link.sendNewOrder = (orderId, account, symbol, side, type, tif, postOnly, priceTicks, qtyLots, context) => {
     orders.push({ symbol, side, type, tif, postOnly, priceTicks, qtyLots });
+    orderIds.push(orderId);
     return sendNewOrder(orderId, account, symbol, side, type, tif, postOnly, priceTicks, qtyLots, context);
   };
   const sendReplace = link.sendReplace.bind(link);
