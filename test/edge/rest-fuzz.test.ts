@@ -522,7 +522,7 @@ describe('REST fuzz: any request to the REST edge', () => {
           );
           // Each order that went out, by the id its 201 (or its refusal by the venue) carries.
           const byId = new Map<number, SentOrder>();
-          sent.orders.slice(before).forEach((order, k) => byId.set(sent.orderIds[before + k]!, order));
+          for (let k = before; k < sent.orders.length; k++) byId.set(sent.orderIds[k]!, sent.orders[k]!);
           let wentOut = 0;
           answers.forEach((res, k) => {
             const { r, bytes } = requests[k]!;
