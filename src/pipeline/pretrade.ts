@@ -150,22 +150,27 @@ function priceWithinLimits(req: OrderRequest, market: MarketState, tables: Share
 
 /**
  * |price - reference| * 10000 <= reference * collarBps, exactly: with fine ticks a price runs
- * to 10^14 ticks and more, where the products pass 2^53 and floating point would let a price
- * just outside the collar through.
+ * to 10^14 ticks and more, where the products pass 2^53.
  */
-export function withinCollar(priceTicks: number, reference: number, collarBps: number): boolean {
-  const distance = Math.abs(priceTicks - reference);
-  const lhs = distance * 10000;
-  const rhs = reference * collarBps;
-  if (lhs <= Number.MAX_SAFE_INTEGER && rhs <= Number.MAX_SAFE_INTEGER) return lhs <= rhs;
-  return BigInt(distance) * 10000n <= BigInt(reference) * BigInt(collarBps);
+function withinCollar(priceTicks: number, reference: number, collarBps: number): boolean {
+  return productAtMost(Math.abs(priceTicks - reference), 10000, reference, collarBps);
 }
 
 /** qty * price <= limit, exactly, also when the product exceeds 2^53. */
 export function notionalWithin(qtyLots: number, priceTicks: number, limitUnits: number): boolean {
-  const product = qtyLots * priceTicks;
-  if (product <= Number.MAX_SAFE_INTEGER) return product <= limitUnits;
-  return BigInt(qtyLots) * BigInt(priceTicks) <= BigInt(limitUnits);
+  return productAtMost(qtyLots, priceTicks, limitUnits, 1);
+}
+
+/**
+ * a * b <= c * d for non-negative safe integers, exactly: in floating point while both
+ * products are below 2^53 (where it is exact), as BigInts past it, where rounding would let a
+ * value just over a limit through.
+ */
+function productAtMost(a: number, b: number, c: number, d: number): boolean {
+  const left = a * b;
+  const right = c * d;
+  if (left <= Number.MAX_SAFE_INTEGER && right <= Number.MAX_SAFE_INTEGER) return left <= right;
+  return BigInt(a) * BigInt(b) <= BigInt(c) * BigInt(d);
 }
 
 function openOrdersBelowMax(req: OrderRequest, tables: SharedTables): Verdict {

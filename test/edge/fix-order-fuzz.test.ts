@@ -166,14 +166,21 @@ function isUtcTimestamp(text: string): boolean {
   );
 }
 
-/** The order a D says, or null when SPEC section 5 makes it no valid NewOrderSingle. */
-function readOrder(fields: [number, string][]): OrderReading | null {
+/** The fields of a message by tag, or null when one is repeated or one of `required` is missing. */
+function fieldsByTag(fields: [number, string][], required: readonly number[]): Map<number, string> | null {
   const values = new Map<number, string>();
   for (const [tag, value] of fields) {
-    if (values.has(tag)) return null; // a repeated tag
+    if (values.has(tag)) return null;
     values.set(tag, value);
   }
-  for (const tag of [
+  return required.every((tag) => values.has(tag)) ? values : null;
+}
+
+const CL_ORD_ID = /^[A-Za-z0-9_-]{1,36}$/;
+
+/** The order a D says, or null when SPEC section 5 makes it no valid NewOrderSingle. */
+function readOrder(fields: [number, string][]): OrderReading | null {
+  const values = fieldsByTag(fields, [
     Tag.ClOrdID,
     Tag.Symbol,
     Tag.Side,
@@ -181,11 +188,10 @@ function readOrder(fields: [number, string][]): OrderReading | null {
     Tag.OrdType,
     Tag.TimeInForce,
     Tag.TransactTime,
-  ]) {
-    if (!values.has(tag)) return null;
-  }
+  ]);
+  if (values === null) return null;
   const v = (tag: number) => values.get(tag)!;
-  if (!/^[A-Za-z0-9_-]{1,36}$/.test(v(Tag.ClOrdID))) return null;
+  if (!CL_ORD_ID.test(v(Tag.ClOrdID))) return null;
   if (v(Tag.Side) !== '1' && v(Tag.Side) !== '2') return null;
   if (v(Tag.OrdType) !== '1' && v(Tag.OrdType) !== '2') return null;
   if (TIF[v(Tag.TimeInForce)] === undefined) return null;
@@ -216,12 +222,7 @@ interface ReplaceReading {
 
 /** The replace a G says, or null when SPEC section 5 makes it no valid OrderCancelReplaceRequest. */
 function readReplace(fields: [number, string][]): ReplaceReading | null {
-  const values = new Map<number, string>();
-  for (const [tag, value] of fields) {
-    if (values.has(tag)) return null;
-    values.set(tag, value);
-  }
-  const required = [
+  const values = fieldsByTag(fields, [
     Tag.ClOrdID,
     Tag.OrigClOrdID,
     Tag.Symbol,
@@ -230,11 +231,10 @@ function readReplace(fields: [number, string][]): ReplaceReading | null {
     Tag.OrdType,
     Tag.Price,
     Tag.TransactTime,
-  ];
-  for (const tag of required) if (!values.has(tag)) return null;
+  ]);
+  if (values === null) return null;
   const v = (tag: number) => values.get(tag)!;
-  if (!/^[A-Za-z0-9_-]{1,36}$/.test(v(Tag.ClOrdID))) return null;
-  if (!/^[A-Za-z0-9_-]{1,36}$/.test(v(Tag.OrigClOrdID))) return null;
+  if (!CL_ORD_ID.test(v(Tag.ClOrdID)) || !CL_ORD_ID.test(v(Tag.OrigClOrdID))) return null;
   if (v(Tag.Side) !== '1' && v(Tag.Side) !== '2') return null;
   if (v(Tag.OrdType) !== '2') return null; // a replace restates a limit price
   if (values.has(Tag.TimeInForce) && TIF[v(Tag.TimeInForce)] === undefined) return null;
@@ -248,18 +248,6 @@ function readReplace(fields: [number, string][]): ReplaceReading | null {
     price: parseDecimalText(v(Tag.Price)),
   };
 }
-
-/** The fields of a message by tag, or null when one is repeated or one of `required` is missing. */
-function fieldsByTag(fields: [number, string][], required: readonly number[]): Map<number, string> | null {
-  const values = new Map<number, string>();
-  for (const [tag, value] of fields) {
-    if (values.has(tag)) return null;
-    values.set(tag, value);
-  }
-  return required.every((tag) => values.has(tag)) ? values : null;
-}
-
-const CL_ORD_ID = /^[A-Za-z0-9_-]{1,36}$/;
 
 /** The order an F cancels, or null when SPEC section 5 makes it no valid OrderCancelRequest. */
 function readCancel(

@@ -290,21 +290,26 @@ function bodyBytes(b: Body): Uint8Array | undefined {
 const DECIMAL = /^(0|[1-9][0-9]*)(\.[0-9]+)?$/;
 const ORDER_FIELDS = new Set(['clOrdId', 'symbol', 'side', 'type', 'qty', 'price', 'tif', 'postOnly']);
 
+/** The request's media type: its Content-Type without parameters, in lower case ('' for none). */
+function mediaTypeOf(r: FuzzRequest): string {
+  return (r.contentType ?? '').split(';', 1)[0]!.trim().toLowerCase();
+}
+
+/** A body decoded as its media type says (a msgpack body must be a map); undefined when it does not decode. */
+function decodeBody(bytes: Uint8Array, msgpack: boolean): unknown {
+  try {
+    if (!msgpack) return JSON.parse(new TextDecoder().decode(bytes));
+    const first = bytes[0]!;
+    return (first >= 0x80 && first <= 0x8f) || first === 0xde || first === 0xdf ? unpack(bytes) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The body as the POST /api/v1/orders schema reads it: the order, or null when it is not a valid order. */
 function oracleOrder(bytes: Uint8Array | undefined, msgpack: boolean): OrderReading | null {
   if (bytes === undefined || bytes.length === 0) return null;
-  let decoded: unknown;
-  try {
-    if (msgpack) {
-      const first = bytes[0]!;
-      if (!((first >= 0x80 && first <= 0x8f) || first === 0xde || first === 0xdf)) return null;
-      decoded = unpack(bytes);
-    } else {
-      decoded = JSON.parse(new TextDecoder().decode(bytes));
-    }
-  } catch {
-    return null;
-  }
+  const decoded = decodeBody(bytes, msgpack);
   if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) return null;
   if (Object.getPrototypeOf(decoded) !== Object.prototype) return null;
   const o = decoded as Record<string, unknown>;
@@ -397,7 +402,7 @@ describe('REST fuzz: any request to the REST edge', () => {
     if (!isRouted(r.method, r.path)) return null; // 404 or 405, checked below
     if (bytes !== undefined && bytes.length > MAX_BYTES) return 'PAYLOAD_TOO_LARGE';
     const takesBody = r.method === 'POST';
-    const mediaType = (r.contentType ?? '').split(';', 1)[0]!.trim().toLowerCase();
+    const mediaType = mediaTypeOf(r);
     const json = mediaType === 'application/json';
     const msgpack = mediaType === 'application/msgpack';
     const noBody = bytes === undefined || bytes.length === 0;
@@ -468,13 +473,11 @@ describe('REST fuzz: any request to the REST edge', () => {
       assert.equal(cancels.length, 1, `canceled without a cancel sent: ${shown}`);
     if (massCancels.length > 0) assert.ok(isCancelAll && tookIt, `a mass cancel sent for ${shown}`);
     if (isCancelAll && res.status === 200) {
-      const mediaType = (r.contentType ?? '').split(';', 1)[0]!.trim().toLowerCase();
+      const mediaType = mediaTypeOf(r);
       const decoded =
         bytes === undefined || bytes.length === 0
           ? {}
-          : mediaType === 'application/msgpack'
-            ? unpack(bytes)
-            : JSON.parse(new TextDecoder().decode(bytes));
+          : decodeBody(bytes, mediaType === 'application/msgpack');
       const symbol = (decoded as { symbol?: string }).symbol ?? '';
       assert.deepEqual(massCancels, [{ account: 'MM1', symbol }], shown);
     }
@@ -487,7 +490,7 @@ describe('REST fuzz: any request to the REST edge', () => {
     sent: SentOrder[],
     shown: string,
   ) {
-    const mediaType = (r.contentType ?? '').split(';', 1)[0]!.trim().toLowerCase();
+    const mediaType = mediaTypeOf(r);
     assertSentAsRead(oracleOrder(bytes, mediaType === 'application/msgpack'), sent, shown);
   }
 
