@@ -112,7 +112,11 @@ describe('a signal while a command starts', () => {
     try {
       const order = ['--key', 'k', '--secret-env', 'HOME', '--symbol', 'X', '--side', 'buy', '--qty', '1'];
       const cli = new RunningCli(['order', '--url', url, ...order]);
-      await once(silent, 'connection');
+      // Not past its end: an order that fails before connecting would leave the wait hanging.
+      await Promise.race([
+        once(silent, 'connection'),
+        cli.finished().then((f) => assert.fail(`order ended before it connected (${f.code}):\n${f.err}`)),
+      ]);
       const finished = await cli.stop('SIGINT');
       assert.deepEqual([finished.code, finished.signal], [1, null], finished.err);
       assert.match(finished.err, /portcullis order: interrupted by SIGINT/);
