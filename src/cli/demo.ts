@@ -8,13 +8,13 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { RestClient } from '../client/rest-client.ts';
 import { createLogger } from '../control/logger.ts';
-import { Firewall } from '../firewall.ts';
 import { ConfigError, loadConfigFile } from '../state/config/load.ts';
 import type { ConfigInput, KeyConfig } from '../state/config/schema.ts';
 import { startVenueSimulator } from '../venue/simulator/server.ts';
 import { integerOption } from './integer-option.ts';
 import type { CommandIo } from './io.ts';
 import { generateKey } from './keygen.ts';
+import { loadFirewall } from './load-firewall.ts';
 import { logLevelFor } from './log-level.ts';
 import { untilSignal } from './signals.ts';
 
@@ -107,6 +107,8 @@ export async function demoCommand(argv: string[], io: CommandIo): Promise<number
     return 2;
   }
 
+  // Before the venue starts: a firewall that cannot load leaves nothing to stop.
+  const Firewall = await loadFirewall();
   const log = createLogger(level);
   const venue = await startVenueSimulator({
     host: config.venue.host,

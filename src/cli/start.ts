@@ -2,9 +2,9 @@
 // reloads the configuration file (atomically; a bad file keeps the running one).
 import { parseArgs } from 'node:util';
 import { createLogger } from '../control/logger.ts';
-import { Firewall } from '../firewall.ts';
 import { ConfigError, loadConfigFile } from '../state/config/load.ts';
 import type { CommandIo } from './io.ts';
+import { loadFirewall } from './load-firewall.ts';
 import { logLevelFor } from './log-level.ts';
 import { untilSignal } from './signals.ts';
 
@@ -47,6 +47,7 @@ export async function startCommand(argv: string[], io: CommandIo): Promise<numbe
     for (const problem of error.problems) io.err(`${file} ${problem.path}: ${problem.message}`);
     return 2;
   }
+  const Firewall = await loadFirewall();
   const log = createLogger(level);
   // The venue may come up after the firewall: the link keeps retrying, and orders get VENUE_UNAVAILABLE meanwhile.
   const firewall = await Firewall.start({ loaded, log, waitForVenue: false });
