@@ -30,3 +30,12 @@ if ((node_major < 20)); then
 fi
 
 npm ci
+
+# uWebSockets.js is a prebuilt binary per Node.js version; its Node.js 22 and 24 builds need
+# glibc 2.38. Say so here, once, rather than through every server test.
+if ! uws_error=$(node -e "require('uWebSockets.js')" 2>&1); then
+  echo "setup: the server (uWebSockets.js) does not load with Node.js $(node -v) on this machine:" >&2
+  echo "$uws_error" | grep -m1 -E "GLIBC|Error: /" >&2 || echo "$uws_error" | head -3 >&2
+  echo "setup: use Node.js 20 here, or a system with glibc >= 2.38 (see README, Requirements)" >&2
+  exit 1
+fi
