@@ -13,6 +13,7 @@ import { measureMachineGauge, measureScanGauge } from './lib/machine-gauge.ts';
 import { runMicro } from './lib/micro.ts';
 import { type BenchRatio, type BenchResult, makeReport, toMarkdown, writeReport } from './lib/report.ts';
 import type { MicroSuite } from './lib/suite.ts';
+import { judgeLatency, judgeRatios } from './lib/targets.ts';
 import { cryptoSuite } from './micro/crypto.bench.ts';
 import { edgePipelineSuite } from './micro/edge-pipeline.bench.ts';
 import { finishedOrdersSuite } from './micro/finished-orders.bench.ts';
@@ -83,7 +84,8 @@ const e2e = await runE2e({ full: values.full, filter });
 results.push(...e2e.results);
 ratios.push(...e2eRatios(e2e.results));
 
-const report = makeReport(results, ratios, e2e.failures, {
+judgeRatios(ratios);
+const report = makeReport(results, ratios, judgeLatency(results), e2e.failures, {
   before: gaugeBefore,
   after: measureMachineGauge(),
 });

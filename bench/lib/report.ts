@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import type { MachineGauge } from './machine-gauge.ts';
+import type { BenchTarget } from './targets.ts';
 
 export interface BenchResult {
   name: string;
@@ -49,6 +50,8 @@ export interface BenchReport {
   date: string;
   results: BenchResult[];
   ratios: BenchRatio[];
+  /** The rows' times held to the issues' bounds (targets.ts). */
+  targets: BenchTarget[];
   failures: BenchFailure[];
 }
 
@@ -63,6 +66,7 @@ function commit(): string {
 export function makeReport(
   results: BenchResult[],
   ratios: BenchRatio[],
+  targets: BenchTarget[],
   failures: BenchFailure[],
   gauge: { before: MachineGauge; after: MachineGauge },
 ): BenchReport {
@@ -81,6 +85,7 @@ export function makeReport(
     date: new Date().toISOString(),
     results,
     ratios,
+    targets,
     failures,
   };
 }
@@ -124,6 +129,14 @@ export function toMarkdown(report: BenchReport): string {
           : `${ratio.higherIsBetter ? '≥' : '≤'} ${ratio.target.toFixed(2)}x: ${ratio.met ? 'met' : 'NOT met'}`;
       lines.push(
         `| ${ratio.name} | ${ratio.value.toFixed(2)}x | ${ratio.higherIsBetter ? 'higher' : 'lower'} | ${target} |`,
+      );
+    }
+  }
+  if (report.targets.length > 0) {
+    lines.push('', '| target | measured | bound | |', '| --- | ---: | ---: | --- |');
+    for (const t of report.targets) {
+      lines.push(
+        `| ${t.name} | ${figure(t.valueNs)} ns | ≤ ${figure(t.limitNs)} ns | ${t.met ? 'met' : 'NOT met'} |`,
       );
     }
   }
