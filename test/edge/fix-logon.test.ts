@@ -371,20 +371,27 @@ describe('FIX Logon', () => {
 
     it('a second Logon with a SenderCompID live on the same key is refused; the first session goes on', async () => {
       const sender = compId('DUP');
-      const first = await clients.connect(fx, 'MM1-fix', { senderCompId: sender });
+      // Each Logon on this key and name is signed at a millisecond of its own: two in the same
+      // one would be the same bytes, refused as REPLAYED instead (a fast machine does that).
+      let last = 0;
+      const later = () => {
+        last = Math.max(last + 1, Date.now());
+        return last;
+      };
+      const first = await clients.connect(fx, 'MM1-fix', { senderCompId: sender, clock: later });
       await expectLogonError(
         FixClient.connect({
           url: fixUrl(fx),
           credentials: mm1(),
           senderCompId: sender,
           targetCompId: TARGET,
+          clock: later,
         }),
         'INVALID_REQUEST',
       );
-      // A SendingTime after the live Logon's: the same bytes again would be REPLAYED instead.
       const raw = await refusedLogon(
         fx,
-        buildLogon({ credentials: mm1(), senderCompId: sender, sendingTimeMs: Date.now() + 1 }),
+        buildLogon({ credentials: mm1(), senderCompId: sender, sendingTimeMs: later() }),
       );
       assertRefused(raw, 'INVALID_REQUEST');
       assert.match(raw.text, /already logged on/);
@@ -399,7 +406,7 @@ describe('FIX Logon', () => {
       assert.ok(otherKey.isActive);
       // Once the first session is gone, the name is free again.
       await first.logout();
-      const again = await clients.connect(fx, 'MM1-fix', { senderCompId: sender });
+      const again = await clients.connect(fx, 'MM1-fix', { senderCompId: sender, clock: later });
       assert.ok(again.isActive);
     });
 
