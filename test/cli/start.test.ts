@@ -3,12 +3,17 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer as createHttpServer } from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { ANNOUNCE_SIGNAL_HANDLERS, RunningCli, untilCatching, unusedPort } from '../helpers/cli-process.ts';
+import {
+  ANNOUNCE_SIGNAL_HANDLERS,
+  orderStandIn,
+  RunningCli,
+  untilCatching,
+  unusedPort,
+} from '../helpers/cli-process.ts';
 
 const demo = JSON.parse(readFileSync('config/demo.json', 'utf8'));
 const dir = mkdtempSync(join(tmpdir(), 'portcullis-start-'));
@@ -128,23 +133,17 @@ describe('a signal while a command starts', () => {
 
 describe('output to a reader that goes away', () => {
   it('order ... | head -1: the rest is dropped quietly and the order keeps its exit code', async () => {
-    // A firewall stand-in that places and reads every order.
-    const server = createHttpServer((req, res) => {
-      res.writeHead(req.method === 'POST' ? 201 : 200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ clOrdId: 'c', orderId: '1', status: 'new' }));
-    }).listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const standIn = await orderStandIn();
     try {
       const order = ['--key', 'k', '--secret-env', 'HOME', '--symbol', 'X', '--side', 'buy', '--qty', '1'];
-      const cli = new RunningCli(['order', '--url', url, '--wait-ms', '300', ...order]);
+      const cli = new RunningCli(['order', '--url', standIn.url, '--wait-ms', '300', ...order]);
       await cli.waitFor(/"status":201/);
       cli.child.stdout!.destroy(); // as `head -1` exits after its line
       const finished = await cli.finished();
       assert.deepEqual([finished.code, finished.signal], [0, null], finished.err);
       assert.equal(finished.err, '');
     } finally {
-      server.close();
+      standIn.close();
     }
   });
 });

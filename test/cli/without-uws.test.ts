@@ -4,12 +4,11 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer as createHttpServer } from 'node:http';
-import { type AddressInfo, connect } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { RunningCli, unusedPort } from '../helpers/cli-process.ts';
+import { orderStandIn, RunningCli, unusedPort } from '../helpers/cli-process.ts';
 
 const WITHOUT_UWS = ['--import', './test/helpers/uws-unavailable.ts'];
 const dir = mkdtempSync(join(tmpdir(), 'portcullis-without-uws-'));
@@ -53,20 +52,14 @@ describe('where uWebSockets.js does not load', () => {
   });
 
   it('order sends its order, and venue runs the simulator', async () => {
-    // A firewall stand-in that places and reads every order.
-    const server = createHttpServer((req, res) => {
-      res.writeHead(req.method === 'POST' ? 201 : 200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ clOrdId: 'c', orderId: '1', status: 'new' }));
-    }).listen(0, '127.0.0.1');
-    await once(server, 'listening');
+    const standIn = await orderStandIn();
     try {
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       const order = ['--key', 'k', '--secret-env', 'HOME', '--symbol', 'X', '--side', 'buy', '--qty', '1'];
-      const finished = await run(['order', '--url', url, '--wait-ms', '0', ...order]).finished();
+      const finished = await run(['order', '--url', standIn.url, '--wait-ms', '0', ...order]).finished();
       assert.equal(finished.code, 0, finished.err);
       assert.match(finished.out, /"status":201/);
     } finally {
-      server.close();
+      standIn.close();
     }
 
     const venue = run(['venue', '--port', '0']);

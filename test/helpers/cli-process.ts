@@ -2,7 +2,8 @@
 // codes, what reaches stdout and stderr, and how it answers signals.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
+import { type AddressInfo, createServer } from 'node:net';
 
 const TSX = ['--import', 'tsx'];
 const CLI = [...TSX, 'src/cli.ts'];
@@ -101,4 +102,17 @@ export async function unusedPort(): Promise<number> {
   server.close();
   await once(server, 'close');
   return port;
+}
+
+/** A firewall stand-in that places and reads every order: its URL, and how to close it. */
+export async function orderStandIn(): Promise<{ url: string; close: () => void }> {
+  const server = createHttpServer((req, res) => {
+    res.writeHead(req.method === 'POST' ? 201 : 200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ clOrdId: 'c', orderId: '1', status: 'new' }));
+  }).listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => server.close(),
+  };
 }
