@@ -7,7 +7,7 @@ const hooks = `
 export async function resolve(specifier, context, next) {
   if (specifier === 'uWebSockets.js') {
     throw new Error(
-      "This version of uWS.js supports only Node.js versions ...\\n\\nError: /lib/x86_64-linux-gnu/libc.so.6: version \`GLIBC_2.38' not found (required by uws_linux_x64_127.node)",
+      "This version of uWS.js supports only Node.js versions ...\\n\\nError: libc.so.6: version \`GLIBC_2.38' not found (required by uws_linux_x64_127.node)",
     );
   }
   return next(specifier, context);
