@@ -1,7 +1,7 @@
-// The latency and speed-up goals the issues set for micro rows, judged on every run, so
-// that a report says by itself whether this machine and this commit meet them (the
-// end-to-end ratios carry theirs in e2e/suite.ts). The bounds are absolute: compare a
-// verdict across machines only at like gauges (README, the bench).
+// The goals the issues set for the bench's rows and ratios, all in one place, judged on
+// every run, so that a report says by itself whether this machine and this commit meet
+// them. The latency bounds are absolute: compare a verdict across machines only at like
+// gauges (README, the bench).
 import type { BenchRatio, BenchResult } from './report.ts';
 
 /** A row's time held to a bound. */
@@ -26,9 +26,19 @@ const LATENCY_TARGETS: Array<{ row: string; figure: 'p50Ns' | 'p99Ns'; limitNs: 
   { row: 'rest.pipeline.order.hmac', figure: 'p99Ns', limitNs: 15_000 },
 ];
 
-/** Throughput ratios held to a least speed-up over the peer (ratio name: "ours / peer"). */
-const RATIO_TARGETS: Array<{ ratio: string; atLeast: number }> = [
-  { ratio: 'fix.parse.neworder / fix.parse.neworder.jspurefix', atLeast: 10 },
+/**
+ * Ratios held to a bound, by name ("ours / peer", with the figure when it is a time): at
+ * least the bound when higher is better, at most it otherwise.
+ */
+const RATIO_TARGETS: Array<{ ratio: string; bound: number }> = [
+  // The FIX edge parses at least 10x as fast as jspurefix.
+  { ratio: 'fix.parse.neworder / fix.parse.neworder.jspurefix', bound: 10 },
+  // End to end, the FIX edge adds little over a bare relay, and REST serves well beyond
+  // the alternative stack.
+  { ratio: 'e2e.fix.rtt@10k / e2e.relay.rtt@10k p50', bound: 1.1 },
+  { ratio: 'e2e.fix.rtt@10k / e2e.relay.rtt@10k p99', bound: 1.2 },
+  { ratio: 'e2e.rest.throughput / e2e.relay.rest.throughput', bound: 0.6 },
+  { ratio: 'e2e.rest.throughput / e2e.alt-stack.throughput', bound: 4 },
 ];
 
 /** The latency targets whose rows ran. */
@@ -45,10 +55,10 @@ export function judgeLatency(results: BenchResult[]): BenchTarget[] {
 
 /** Gives the ratios that have a target their target and verdict. */
 export function judgeRatios(ratios: BenchRatio[]): void {
-  for (const { ratio: name, atLeast } of RATIO_TARGETS) {
+  for (const { ratio: name, bound } of RATIO_TARGETS) {
     const ratio = ratios.find((r) => r.name === name);
     if (!ratio) continue;
-    ratio.target = atLeast;
-    ratio.met = ratio.value >= atLeast;
+    ratio.target = bound;
+    ratio.met = ratio.higherIsBetter ? ratio.value >= bound : ratio.value <= bound;
   }
 }

@@ -8,15 +8,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import {
-  OrderType,
-  type OrderTypeValue,
-  Side,
-  type SideValue,
-  TimeInForce,
-  type TimeInForceValue,
-} from '../../src/pipeline/request.ts';
-import type { VenueRequest } from '../../src/venue/messages.ts';
+import { OrderType, Side, type SideValue, TimeInForce } from '../../src/pipeline/request.ts';
+import type { NewOrderMessage, ReplaceMessage, VenueRequest } from '../../src/venue/messages.ts';
 import { MatchingEngine } from '../../src/venue/simulator/matching-engine.ts';
 import { type Routed, recordingSink } from './support/recording-sink.ts';
 
@@ -82,7 +75,7 @@ class ModelVenue {
     return this.resting.filter((o) => symbols.includes(o.symbol));
   }
 
-  private newOrder(owner: number, m: Extract<VenueRequest, { kind: 'newOrder' }>): void {
+  private newOrder(owner: number, m: NewOrderMessage): void {
     const market = m.type === OrderType.MARKET;
     let reason: string | null = null;
     if (this.find(owner, m.orderId) !== undefined) reason = 'DUPLICATE_ORDER_ID';
@@ -135,7 +128,7 @@ class ModelVenue {
     this.resting.push(order);
   }
 
-  private replace(owner: number, m: Extract<VenueRequest, { kind: 'replace' }>): void {
+  private replace(owner: number, m: ReplaceMessage): void {
     const order = this.find(owner, m.orderId);
     if (order === undefined) {
       this.reject(owner, m.requestId, m.orderId, 'UNKNOWN_ORDER');
@@ -238,20 +231,12 @@ function crosses(takerSide: SideValue, makerPrice: number, limit: number): boole
 // --- the requests ---------------------------------------------------------------------
 
 type Step =
-  | {
+  | ({
       kind: 'new';
       owner: number;
-      account: string;
-      symbol: string;
-      side: SideValue;
-      type: OrderTypeValue;
-      tif: TimeInForceValue;
-      postOnly: boolean;
-      priceTicks: number;
-      qtyLots: number;
       /** Reuse an earlier id (a duplicate when that order still rests). */
       reuse: number | null;
-    }
+    } & Omit<NewOrderMessage, 'kind' | 'requestId' | 'orderId'>)
   | { kind: 'cancel'; owner: number; pick: number }
   | {
       kind: 'replace';
